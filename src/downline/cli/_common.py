@@ -1,0 +1,98 @@
+"""Shared pieces of the CLI: error reporting, JSON output, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from downline.errors import DownlineError
+
+# Modules of this package that register commands, in help order.
+AREA_MODULES = (
+    "graph",
+    "genealogy",
+    "cascade",
+    "influence",
+    "adoption",
+    "migration",
+    "pitch",
+    "serve",
+    "demo",
+)
+
+EXIT_EXCEPTIONS = (DownlineError, click.ClickException, click.exceptions.Exit, click.Abort)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def report_exit(exc: BaseException) -> int:
+    """Print ``exc`` as one line on stderr and return the exit code to use."""
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.Abort):
+        err_console.print("Aborted.")
+        return 1
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return exc.exit_code
+    message = str(exc).replace("\n", " ")
+    err_console.print(f"error: {message}", markup=False, highlight=False)
+    return 2
+
+
+def _to_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def print_json(obj: Any) -> None:
+    """Write ``obj`` to stdout as JSON (NumPy values converted, NaN as null)."""
+    sys.stdout.write(json.dumps(_to_jsonable(obj), indent=2, default=str) + "\n")
+
+
+@contextmanager
+def progress_bar(
+    description: str, total: float | None = None, enabled: bool = True
+) -> Iterator[Callable[[float, float | None], None]]:
+    """Yield a ``progress(done, total)`` callback drawn as a rich bar on stderr.
+
+    The bar is drawn only when stderr is a terminal and ``enabled`` is true, so JSON
+    output and CI logs stay clean.
+    """
+    if not enabled or not err_console.is_terminal:
+        yield lambda done, total=None: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: float, new_total: float | None = None) -> None:
+            if new_total is not None:
+                bar.update(task, total=new_total)
+            bar.update(task, completed=done)
+
+        yield update

@@ -1,0 +1,89 @@
+"""The exceptions of `downline`, in one hierarchy.
+
+Everything a user can get wrong raises an `InputError` subclass whose message names the
+file, line, field or value at fault, so that the CLI can print it on one line and the API
+can turn it into a 4xx answer. Programming errors inside the package are not caught here.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+__all__ = [
+    "DownlineError",
+    "FormatError",
+    "GenealogyError",
+    "GraphError",
+    "InputError",
+    "ParameterError",
+    "RulesFileError",
+    "StoreError",
+]
+
+
+class DownlineError(Exception):
+    """Base class of every error raised on purpose by `downline`."""
+
+
+class InputError(DownlineError, ValueError):
+    """Bad input from the user: a file, a table, a parameter.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in words a user understands.
+    path : str or PathLike, optional
+        The file at fault.
+    line : int, optional
+        The 1-based line number in that file.
+    field : str, optional
+        The column, field or parameter at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | PathLike[str] | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.field = field
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(self.path if self.line is None else f"{self.path}:{self.line}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class FormatError(InputError):
+    """A file that cannot be parsed: missing, empty, not UTF-8, malformed line."""
+
+
+class GraphError(InputError):
+    """A graph that is well-formed text but not a valid graph for the request."""
+
+
+class ParameterError(InputError):
+    """A parameter outside its domain (a probability above 1, ``runs <= 0``, ...)."""
+
+
+class GenealogyError(InputError):
+    """A sponsor tree that is not a forest: unknown sponsor, duplicate id, cycle."""
+
+
+class RulesFileError(InputError):
+    """A pitch-screening rules file that is malformed."""
+
+
+class StoreError(DownlineError):
+    """The workspace cannot do what was asked (unknown name, name taken, ...)."""

@@ -1,0 +1,24 @@
+"""The graph core: an immutable CSR graph with labels, its readers, writers and schemes.
+
+Everything in `downline` reads graphs through this package; it imports nothing else of
+the project (but :mod:`downline.errors`).
+"""
+
+from downline.graph._core import CSR, Graph
+from downline.graph.convert import from_networkx, to_networkx
+from downline.graph.io import read_graph, write_edgelist, write_parquet
+from downline.graph.weights import parse_scheme, trivalency, uniform, weighted_cascade
+
+__all__ = [
+    "CSR",
+    "Graph",
+    "from_networkx",
+    "parse_scheme",
+    "read_graph",
+    "to_networkx",
+    "trivalency",
+    "uniform",
+    "weighted_cascade",
+    "write_edgelist",
+    "write_parquet",
+]
