@@ -159,7 +159,7 @@ class Graph:
         if bad.size:
             i = int(bad[0])
             raise GraphError(
-                f"edge probability {p[i]!r} of edge {i} ({src_lab[i]} -> {dst_lab[i]}) "
+                f"edge probability {float(p[i])!r} of edge {i} ({src_lab[i]} -> {dst_lab[i]}) "
                 "is outside [0, 1]",
                 field="probability",
             )
@@ -360,7 +360,8 @@ class Graph:
             raise GraphError("one probability per edge is needed")
         bad = np.flatnonzero(~((probs >= 0) & (probs <= 1)))
         if bad.size:
-            raise GraphError(f"probability {probs[bad[0]]!r} of edge {int(bad[0])} outside [0, 1]")
+            i = int(bad[0])
+            raise GraphError(f"probability {float(probs[i])!r} of edge {i} outside [0, 1]")
         meta = dict(self.meta, weights=scheme)
         g = Graph(self.indptr, self.indices, probs, self.labels, name=self.name, meta=meta)
         if "reverse" in self.__dict__:

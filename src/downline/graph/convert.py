@@ -12,7 +12,7 @@ from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy
 
 __all__ = ["from_networkx", "to_networkx"]
 
-_WEIGHT_KEYS = ("p", "prob", "probability", "weight", "influence")
+_PROB_KEYS = ("p", "prob", "probability", "influence")
 
 
 def from_networkx(
@@ -34,7 +34,8 @@ def from_networkx(
         Undirected graphs are stored with both directions.
     weight : str, optional
         Edge attribute holding the probability; by default the first of ``p``, ``prob``,
-        ``probability``, ``weight``, ``influence`` that every edge has, else 1.0.
+        ``probability``, ``influence`` that every edge has, then ``weight`` when all its
+        values lie in [0, 1]; else 1.0.
     undirected : bool, optional
         Force both directions for a directed input.
     self_loops, duplicates
@@ -49,7 +50,13 @@ def from_networkx(
     """
     edges = list(nxg.edges(data=True))
     if weight is None and edges:
-        weight = next((k for k in _WEIGHT_KEYS if all(k in d for _, _, d in edges)), None)
+        weight = next((k for k in _PROB_KEYS if all(k in d for _, _, d in edges)), None)
+        if weight is None and all(
+            isinstance(d.get("weight"), int | float) and 0 <= d["weight"] <= 1
+            for _, _, d in edges
+        ):
+            # "weight" is taken as a probability only when every value can be one.
+            weight = "weight"
     if require_weights and weight is None:
         raise FormatError("weights='given' but the edges have no probability attribute")
     src = [u for u, _, _ in edges]

@@ -191,7 +191,10 @@ def _open_head(p: Path) -> bytes:
 def _split(line: str, delimiter: str) -> list[str]:
     if delimiter == " ":
         return line.split()
-    return [t.strip() for t in line.split(delimiter)]
+    tokens = [t.strip() for t in line.split(delimiter)]
+    if delimiter == ",":
+        tokens = [t[1:-1] if len(t) > 1 and t[0] == t[-1] == '"' else t for t in tokens]
+    return tokens
 
 
 def _sniff(p: Path, delimiter: str | None, header: HeaderMode) -> _Sniff:
@@ -398,7 +401,7 @@ def _as_probs(col: pa.Array, parsed: _Columns, p: Path, field: str) -> np.ndarra
     if bad.size:
         row = int(bad[0])
         raise GraphError(
-            f"{field} {values[row]!r} is outside [0, 1]",
+            f"{field} {float(values[row])!r} is outside [0, 1]",
             path=p, line=parsed.line_of(row), field=field,
         )
     return values
@@ -466,6 +469,7 @@ def _read_edgelist(
             else:
                 parsed.first_line -= 1
 
+    n_rows = len(src)
     if w_i is not None:
         field = sniff.names[w_i] if sniff.header == "names" else "probability"
         probs = _as_probs(cols[w_i], parsed, p, field)
@@ -489,7 +493,6 @@ def _read_edgelist(
         labels, s, d = encode_labels(src, dst, nodes)
     except GraphError as exc:
         raise GraphError(exc.message, path=p) from None
-    n_rows = len(parsed.columns[0]) if parsed.columns else 0
     meta = {"source": str(p), "format": "edgelist", "header": sniff.header,
             "delimiter": sniff.delimiter, "reverse": reverse}
     if nm is not None:
@@ -563,8 +566,9 @@ def _read_parquet(
         probs = pc.cast(w, pa.float64()).to_numpy(zero_copy_only=False)
         bad = np.flatnonzero(~((probs >= 0) & (probs <= 1)))
         if bad.size:
-            raise GraphError(f"probability {probs[bad[0]]!r} in row {int(bad[0])} is outside "
-                             "[0, 1]", path=p, field=table.column_names[w_i])
+            i = int(bad[0])
+            raise GraphError(f"probability {float(probs[i])!r} in row {i} is outside [0, 1]",
+                             path=p, field=table.column_names[w_i])
     if reverse:
         src, dst = dst, src
     try:
@@ -610,12 +614,19 @@ def write_edgelist(
     """
     out = Path(path)
     tmp = out.with_name(out.name + ".tmp")
-    pacsv.write_csv(
-        _edge_table(graph, weights), tmp,
-        write_options=pacsv.WriteOptions(
-            include_header=header, delimiter=delimiter, quoting_style="needed"
-        ),
-    )
+    # Only comma files are read with a quote character, so only they get quotes.
+    quoting = "needed" if delimiter == "," else "none"
+    try:
+        pacsv.write_csv(
+            _edge_table(graph, weights), tmp,
+            write_options=pacsv.WriteOptions(
+                include_header=header, delimiter=delimiter, quoting_style=quoting
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        tmp.unlink(missing_ok=True)
+        raise GraphError(f"a node id cannot be written unquoted with this delimiter: {exc}",
+                         path=out) from None
     os.replace(tmp, out)
     return out
 
