@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import click
 import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from typer.exceptions import Abort, Exit, TyperException
 
 from downline.errors import DownlineError
 
@@ -28,7 +28,7 @@ AREA_MODULES = (
     "demo",
 )
 
-EXIT_EXCEPTIONS = (DownlineError, click.ClickException, click.exceptions.Exit, click.Abort)
+EXIT_EXCEPTIONS = (DownlineError, TyperException, Exit, Abort)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -36,16 +36,17 @@ err_console = Console(stderr=True)
 
 def report_exit(exc: BaseException) -> int:
     """Print ``exc`` as one line on stderr and return the exit code to use."""
-    if isinstance(exc, click.exceptions.Exit):
+    if isinstance(exc, Exit):
         return exc.exit_code
-    if isinstance(exc, click.Abort):
+    if isinstance(exc, Abort):
         err_console.print("Aborted.")
         return 1
-    if isinstance(exc, click.ClickException):
+    if isinstance(exc, TyperException) and hasattr(exc, "show"):
         exc.show()
-        return exc.exit_code
+        return int(getattr(exc, "exit_code", 2))
     message = str(exc).replace("\n", " ")
-    err_console.print(f"error: {message}", markup=False, highlight=False)
+    # Plain write: rich would wrap a long message over several lines.
+    sys.stderr.write(f"error: {message}\n")
     return 2
 
 
@@ -96,3 +97,35 @@ def progress_bar(
             bar.update(task, completed=done)
 
         yield update
+
+
+def open_graph(
+    target: str,
+    workspace: str | None = None,
+    *,
+    weights: str | None = None,
+    seed: int | None = None,
+    **read_options: Any,
+) -> Any:
+    """A graph from a file path, or else from a network of that name in the workspace.
+
+    ``weights`` (a scheme such as ``"wc"``) is applied after loading either way.
+    """
+    from pathlib import Path
+
+    from downline.errors import InputError
+    from downline.graph import read_graph
+    from downline.store import Workspace, default_workspace_path
+
+    if Path(target).exists():
+        return read_graph(target, weights=weights, seed=seed, **read_options)
+    ws_path = Path(workspace) if workspace else default_workspace_path()
+    if ws_path.exists():
+        with Workspace(ws_path, read_only=True) as ws:
+            names = set(ws.networks()["name"])
+            if target in names:
+                graph = ws.network(target)
+                return graph if weights in (None, "given") else graph.with_weights(
+                    weights, seed=seed
+                )
+    raise InputError(f"{target!r} is neither a file nor a network in workspace {ws_path}")

@@ -7,11 +7,13 @@ the project (but :mod:`downline.errors`).
 from downline.graph._core import CSR, Graph
 from downline.graph.convert import from_networkx, to_networkx
 from downline.graph.io import read_graph, write_edgelist, write_parquet
+from downline.graph.stats import describe
 from downline.graph.weights import parse_scheme, trivalency, uniform, weighted_cascade
 
 __all__ = [
     "CSR",
     "Graph",
+    "describe",
     "from_networkx",
     "parse_scheme",
     "read_graph",

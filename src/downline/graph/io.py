@@ -484,6 +484,18 @@ def _read_edgelist(
     if reverse:
         src, dst = dst, src
 
+    if nm is not None and not pa.types.is_integer(src.type):
+        # An "n m" header promises integer node ids: name the first line that breaks it.
+        for col in (cols[src_i], cols[dst_i]):
+            if pa.types.is_string(col.type):
+                ok = pc.match_substring_regex(col, _INTEGER.pattern)
+                if not pc.all(ok).as_py():
+                    row = pc.index(ok, False).as_py()
+                    raise FormatError(
+                        f"expected an integer node id after the 'n m' header on line "
+                        f"{sniff.leading + 1}, found {col[row].as_py()!r}",
+                        path=p, line=parsed.line_of(row),
+                    )
     nodes = None
     if nm is not None and pa.types.is_integer(src.type):
         nodes = _nodes_from_header(nm[0], src, dst, index_base, p, sniff.leading + 1)
