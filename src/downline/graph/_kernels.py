@@ -16,21 +16,47 @@ DUP_ERROR = 2
 
 
 @njit(cache=True)
-def counting_sort_by_source(src, dst, n):
-    """Return ``(indptr, order)``: the CSR offsets and the stable permutation by source."""
+def _row_sorted_keys(src, dst, n):
+    """CSR row offsets and, per row, keys ``target << 33 | input position``, sorted.
+
+    One stable counting sort by source (a plain copy when the input is already sorted, as
+    most edge files are), then each row is sorted in place; the packed position keeps
+    ties in input order. O(m + sum d log d).
+    """
     m = src.shape[0]
     indptr = np.zeros(n + 1, dtype=np.int64)
+    sorted_by_source = True
     for e in range(m):
         indptr[src[e] + 1] += 1
+        if e > 0 and src[e] < src[e - 1]:
+            sorted_by_source = False
     for u in range(n):
         indptr[u + 1] += indptr[u]
-    fill = indptr[:-1].copy()
-    order = np.empty(m, dtype=np.int64)
-    for e in range(m):
-        u = src[e]
-        order[fill[u]] = e
-        fill[u] += 1
-    return indptr, order
+    keys = np.empty(m, dtype=np.uint64)
+    if sorted_by_source:
+        for e in range(m):
+            keys[e] = (np.uint64(dst[e]) << np.uint64(33)) | np.uint64(e)
+    else:
+        fill = indptr[:-1].copy()
+        for e in range(m):
+            u = src[e]
+            keys[fill[u]] = (np.uint64(dst[e]) << np.uint64(33)) | np.uint64(e)
+            fill[u] += 1
+    for u in range(n):
+        a = indptr[u]
+        b = indptr[u + 1]
+        if b - a > 24:
+            keys[a:b].sort()
+        else:
+            # insertion sort: most rows are short
+            for i in range(a + 1, b):
+                x = keys[i]
+                j = i - 1
+                while j >= a and keys[j] > x:
+                    keys[j + 1] = keys[j]
+                    j -= 1
+                keys[j + 1] = x
+    return indptr, keys
 
 
 @njit(cache=True)
@@ -46,8 +72,10 @@ def csr_from_edges(src, dst, probs, n, drop_self_loops, dup_policy):
         ``first_dup`` is the input position of the first duplicate found (-1 if none),
         used by the caller to name the offending line under ``DUP_ERROR``.
     """
-    indptr0, order = counting_sort_by_source(src, dst, n)
+    rows, keys = _row_sorted_keys(src, dst, n)
     m = src.shape[0]
+    mask = (np.uint64(1) << np.uint64(33)) - np.uint64(1)
+    shift = np.uint64(33)
     indptr = np.zeros(n + 1, dtype=np.int64)
     indices = np.empty(m, dtype=np.int32)
     out_probs = np.empty(m, dtype=np.float32)
@@ -56,19 +84,14 @@ def csr_from_edges(src, dst, probs, n, drop_self_loops, dup_policy):
     first_dup = -1
     k = 0
     for u in range(n):
-        a = indptr0[u]
-        b = indptr0[u + 1]
-        row = order[a:b]
-        targets = dst[row]
-        within = np.argsort(targets, kind="mergesort")
-        last = -1
-        for j in range(b - a):
-            e = row[within[j]]
-            v = dst[e]
+        last_v = -1
+        for j in range(rows[u], rows[u + 1]):
+            v = np.int64(keys[j] >> shift)
+            e = np.int64(keys[j] & mask)
             if v == u and drop_self_loops:
                 n_self += 1
                 continue
-            if v == last:
+            if v == last_v:
                 n_dup += 1
                 if first_dup < 0 or e < first_dup:
                     first_dup = e
@@ -77,7 +100,7 @@ def csr_from_edges(src, dst, probs, n, drop_self_loops, dup_policy):
             indices[k] = v
             out_probs[k] = probs[e]
             k += 1
-            last = v
+            last_v = v
         indptr[u + 1] = k
     return indptr, indices[:k].copy(), out_probs[:k].copy(), first_dup, n_self, n_dup
 

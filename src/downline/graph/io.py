@@ -340,10 +340,13 @@ def _robust_parse(p: Path, sniff: _Sniff) -> _Columns:
     line_numbers = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 1
     data = trimmed.filter(keep)
     if sniff.delimiter == " ":
-        pattern = r"\s+"
+        tokens = pc.utf8_split_whitespace(data)
     else:
-        pattern = r"\s*" + re.escape(sniff.delimiter) + r"\s*"
-    tokens = pc.split_pattern_regex(data, pattern)
+        # Split on the literal separator, then trim blanks around each field.
+        tokens = pc.split_pattern(data, sniff.delimiter)
+        tokens = pa.ListArray.from_arrays(
+            tokens.offsets, pc.utf8_trim_whitespace(tokens.flatten())
+        )
     counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
     if sniff.header in ("nm", "maybe-nm", "names"):
         start = 1
