@@ -1,0 +1,172 @@
+"""``downline adoption``: Bass fits and Rogers categories from an adoption file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from downline.cli._common import console, print_json
+from downline.errors import ParameterError
+
+
+def _fit(
+    file: Path,
+    forecast: int,
+    alpha: float,
+    curve: str,
+    column: str | None,
+    freq: str | None,
+    plot: Path | None,
+    as_json: bool,
+) -> None:
+    from downline.adoption import fit_bass, read_adoptions
+
+    data = read_adoptions(file, column=column, freq=freq)
+    model = fit_bass(data.adopters, data.t, curve=curve, alpha=alpha)
+    if plot is not None:
+        from downline.adoption.plot import plot_bass
+
+        plot_bass(model, plot, horizon=forecast, alpha=alpha, title=f"Bass fit: {file.name}")
+    fc = model.forecast(forecast, alpha)
+    first = data.periods[0]
+    labels = [int(first + k - 1) for k in fc["t"]] if data.times is None else None
+    if as_json:
+        out: dict[str, Any] = model.to_dict()
+        out["file"] = str(file)
+        out["freq"] = data.freq
+        rows = fc.to_dict(orient="records")
+        if labels is not None:
+            for row, label in zip(rows, labels, strict=True):
+                row["period"] = label
+        out["forecast"] = rows
+        print_json(out)
+        return
+    ci = model.conf_int(alpha)
+    table = Table(title=f"Bass model: {file.name} ({model.n_periods_} periods, {curve})")
+    for col in ("parameter", "estimate", "std. error", f"{1 - alpha:.0%} interval"):
+        table.add_column(col, justify="right")
+    for name, row in ci.iterrows():
+        table.add_row(str(name), f"{row['estimate']:.5g}", f"{row['stderr']:.3g}",
+                      f"[{row['lower']:.5g}, {row['upper']:.5g}]")
+    console.print(table)
+    status = "converged" if model.converged_ else f"NOT CONVERGED: {model.message_}"
+    console.print(
+        f"peak at t = {model.peak_time_:.2f} (level {model.peak_level_:.4g} per period); "
+        f"R² = {model.r2_:.4f}, RMSE = {model.rmse_:.4g}; {status}",
+        highlight=False,
+    )
+    ols = model.ols_
+    if ols["valid"]:
+        console.print(f"Bass OLS start: m = {ols['m']:.5g}, p = {ols['p']:.4g}, "
+                      f"q = {ols['q']:.4g}", highlight=False)
+    if forecast:
+        ft = Table(title=f"forecast, {forecast} period(s)")
+        for col in ("period", "adopters", "band", "cumulative"):
+            ft.add_column(col, justify="right")
+        future = fc[fc["forecast"]]
+        for k, row in future.iterrows():
+            label = str(labels[k]) if labels is not None else f"t={row['t']:g}"
+            ft.add_row(label, f"{row['adopters']:.4g}",
+                       f"[{row['pred_lower']:.4g}, {row['pred_upper']:.4g}]",
+                       f"{row['cumulative']:.5g}")
+        console.print(ft)
+    if plot is not None:
+        console.print(f"plot written to {plot}", highlight=False)
+
+
+def _categories(
+    file: Path,
+    method: str,
+    column: str | None,
+    plot: Path | None,
+    as_json: bool,
+) -> None:
+    from downline.adoption import read_adoptions, rogers_categories
+
+    data = read_adoptions(file, column=column)
+    times = data.adopter_times()
+    result = rogers_categories(times, method=method)  # type: ignore[arg-type]
+    if plot is not None:
+        from downline.adoption.plot import plot_categories
+
+        plot_categories(result, times, plot, title=f"Adopter categories: {file.name}")
+    if as_json:
+        out = result.to_dict()
+        out["file"] = str(file)
+        print_json(out)
+        return
+    table = Table(title=f"Rogers categories ({method} rule): {file.name}, "
+                        f"{result.category.shape[0]} adopters")
+    for col in ("category", "count", "share", "Rogers", "starts at", "first adopter"):
+        table.add_column(col, justify="right")
+    for row in result.table.itertuples(index=False):
+        table.add_row(row.category, str(row.count), f"{row.share:.1%}",
+                      f"{row.expected_share:.1%}", _fmt(row.start), _fmt(row.first))
+    console.print(table)
+    c = result.chasm
+    verdict = "CHASM" if c["chasm"] else "no chasm"
+    console.print(
+        f"chasm: adoption rate {c['rate_before']:.4g} before vs {c['rate_after']:.4g} after "
+        f"the start of the early majority (ratio {c['ratio']:.3g}): {verdict}",
+        highlight=False,
+    )
+    console.print(f"rule: {c['rule']}", highlight=False, style="dim")
+    if plot is not None:
+        console.print(f"plot written to {plot}", highlight=False)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float | np.floating):
+        return "-" if not np.isfinite(v) else f"{v:.4g}"
+    return str(v)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``adoption`` command group to ``app``."""
+    sub = typer.Typer(
+        help="Diffusion of innovations: Bass fits and forecasts, Rogers categories.",
+        no_args_is_help=True,
+    )
+
+    @sub.command("fit")
+    def fit_cmd(
+        file: Annotated[Path, typer.Argument(help="CSV: 'period,adopters' or a column of "
+                                                   "adoption timestamps.")],
+        forecast: Annotated[int, typer.Option("--forecast",
+                                              help="Periods to forecast.")] = 0,
+        alpha: Annotated[float, typer.Option(help="1 - confidence of intervals.")] = 0.05,
+        curve: Annotated[str, typer.Option(help="'discrete' (m[F(t)-F(t-1)]) or "
+                                                "'density' (m f(t)).")] = "discrete",
+        column: Annotated[str | None, typer.Option(help="Timestamp column.")] = None,
+        freq: Annotated[str | None, typer.Option(help="Period for timestamps: D, W, M, Q, "
+                                                      "Y or a number.")] = None,
+        plot: Annotated[Path | None, typer.Option(help="Write a figure: .png, .svg or "
+                                                       ".html.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Fit the Bass model (m, p, q) with intervals, peak and an optional forecast."""
+        if curve not in ("discrete", "density"):
+            raise ParameterError("--curve must be 'discrete' or 'density'", field="curve")
+        _fit(file, forecast, alpha, curve, column, freq, plot, as_json)
+
+    @sub.command("categories")
+    def categories_cmd(
+        file: Annotated[Path, typer.Argument(help="CSV: a column of adoption times, or "
+                                                   "'period,adopters'.")],
+        method: Annotated[str, typer.Option(help="'sd' (mean/sd rule) or "
+                                                 "'quantile'.")] = "sd",
+        column: Annotated[str | None, typer.Option(help="Timestamp column.")] = None,
+        plot: Annotated[Path | None, typer.Option(help="Write a figure: .png, .svg or "
+                                                       ".html.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Rogers adopter categories, their start times and the chasm indicator."""
+        if method not in ("sd", "quantile"):
+            raise ParameterError("--method must be 'sd' or 'quantile'", field="method")
+        _categories(file, method, column, plot, as_json)
+
+    app.add_typer(sub, name="adoption")
