@@ -148,3 +148,24 @@ def test_csr_agrees_with_networkx(edges):
         got = dict(zip(g.successors(u), g.probs[g.indptr[g.index_of(u)[0]]:], strict=False))
         for v in ref.successors(u):
             assert got[v] == pytest.approx(ref[u][v]["p"], abs=1e-6)
+
+
+def test_hub_rows_sorted_and_first_duplicate_kept():
+    # a row longer than the radix-sort threshold (65,536) next to ordinary rows
+    rng = np.random.default_rng(5)
+    m = 150_000
+    src = np.where(rng.random(m) < 0.9, 0, rng.integers(1, 50, m))
+    dst = rng.integers(0, 40_000, m)
+    p = rng.random(m)
+    g = Graph.from_edges(src, dst, probs=p, nodes=np.arange(40_000))
+    ref: dict[tuple[int, int], float] = {}
+    for u, v, w in zip(src.tolist(), dst.tolist(), p.tolist(), strict=True):
+        if u != v:
+            ref.setdefault((u, v), w)
+    f = g.edges()
+    got = dict(zip(zip(f.source, f.target, strict=True), f.p, strict=True))
+    assert len(got) == len(ref)
+    assert all(abs(got[k] - ref[k]) < 1e-6 for k in ref)
+    for u in range(50):
+        row = g.indices[g.indptr[u]:g.indptr[u + 1]]
+        assert np.all(np.diff(row) > 0)

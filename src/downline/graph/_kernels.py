@@ -16,6 +16,32 @@ DUP_ERROR = 2
 
 
 @njit(cache=True)
+def _radix_sort_by_target(keys, tmp):
+    """Stable sort of packed keys by their target (bits 33 and up), two 16-bit passes.
+
+    Keys of one row arrive in increasing input position, so sorting stably by target
+    alone gives the full (target, position) order.
+    """
+    shift = np.uint64(33)
+    radix = np.uint64(0xFFFF)
+    src_buf = keys
+    dst_buf = tmp
+    for p in range(2):
+        counts = np.zeros(65537, dtype=np.int64)
+        bits = np.uint64(16 * p)
+        for i in range(src_buf.shape[0]):
+            counts[np.int64(((src_buf[i] >> shift) >> bits) & radix) + 1] += 1
+        for b in range(65536):
+            counts[b + 1] += counts[b]
+        for i in range(src_buf.shape[0]):
+            d = np.int64(((src_buf[i] >> shift) >> bits) & radix)
+            dst_buf[counts[d]] = src_buf[i]
+            counts[d] += 1
+        src_buf, dst_buf = dst_buf, src_buf
+    # after two passes the sorted data is back in ``keys``
+
+
+@njit(cache=True)
 def _row_sorted_keys(src, dst, n):
     """CSR row offsets and, per row, keys ``target << 33 | input position``, sorted.
 
@@ -42,10 +68,16 @@ def _row_sorted_keys(src, dst, n):
             u = src[e]
             keys[fill[u]] = (np.uint64(dst[e]) << np.uint64(33)) | np.uint64(e)
             fill[u] += 1
+    tmp = np.empty(0, dtype=np.uint64)
     for u in range(n):
         a = indptr[u]
         b = indptr[u + 1]
-        if b - a > 24:
+        if b - a > 65536:
+            # Huge rows (hubs): linear-time radix sort instead of a comparison sort.
+            if tmp.shape[0] < b - a:
+                tmp = np.empty(b - a, dtype=np.uint64)
+            _radix_sort_by_target(keys[a:b], tmp[: b - a])
+        elif b - a > 24:
             keys[a:b].sort()
         else:
             # insertion sort: most rows are short

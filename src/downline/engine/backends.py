@@ -1,0 +1,221 @@
+"""The two execution backends and how to choose one (see the package docstring)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from downline.errors import DownlineError, ParameterError
+
+__all__ = ["SCHEDULER_ENV", "Backend", "DaskBackend", "LocalBackend", "get_backend"]
+
+SCHEDULER_ENV = "DOWNLINE_SCHEDULER"
+
+Progress = Callable[[int, int], None]
+
+
+class EngineError(DownlineError):
+    """A chunk failed on the cluster (after Dask's retries) or the cluster is unreachable."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Runs ``fn(shared, task)`` for every task and returns the results in task order."""
+
+    name: str
+
+    def map(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """Apply ``fn`` to each task with the shared data; results in task order."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+        ...
+
+
+class LocalBackend:
+    """Runs every chunk in this process, in order.
+
+    Examples
+    --------
+    >>> LocalBackend().map(lambda shared, t: shared["k"] * t, {"k": 2}, [1, 2, 3])
+    [2, 4, 6]
+    """
+
+    name = "local"
+
+    def map(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        out = []
+        for i, task in enumerate(tasks):
+            out.append(fn(shared, task))
+            if progress is not None:
+                progress(i + 1, len(tasks))
+        return out
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> LocalBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _call_with_shared(fn: Callable[[Mapping[str, Any], Any], Any], shared: Any, task: Any) -> Any:
+    return fn(shared, task)
+
+
+class DaskBackend:
+    """Runs chunks as Dask tasks on a local or remote cluster.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of an existing scheduler (``tcp://host:8786``). When omitted, a
+        ``LocalCluster`` with ``workers`` single-threaded worker processes is started
+        and closed with the backend.
+    workers : int, default 2
+        Worker processes of the local cluster.
+    retries : int, default 2
+        How many times Dask recomputes a chunk whose worker died.
+
+    Examples
+    --------
+    >>> with DaskBackend(workers=1) as b:                       # doctest: +SKIP
+    ...     b.map(lambda shared, t: shared["k"] * t, {"k": 2}, [1, 2])
+    [2, 4]
+    """
+
+    name = "dask"
+
+    def __init__(
+        self, scheduler: str | None = None, *, workers: int = 2, retries: int = 2
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - dask is a dependency
+            raise EngineError("the Dask backend needs `distributed` installed") from exc
+        if workers < 1:
+            raise ParameterError("workers must be at least 1", field="workers")
+        self.retries = retries
+        self._cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="10s")
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, host="127.0.0.1",
+                )
+                self.client = Client(self._cluster)
+        except OSError as exc:
+            raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        self.address = self.client.scheduler.address
+        self._shared_cache: dict[int, Any] = {}
+
+    def n_workers(self) -> int:
+        """Number of workers the scheduler knows now."""
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def map(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+        *,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        from distributed import as_completed
+
+        key = id(shared)
+        future = self._shared_cache.get(key)
+        if future is None:
+            # Once per shared mapping: every worker gets its own copy, no per-task shipping.
+            future = self.client.scatter(dict(shared), broadcast=True, hash=False)
+            self._shared_cache = {key: future}
+        futures = [
+            self.client.submit(_call_with_shared, fn, future, task, retries=self.retries,
+                               pure=False)
+            for task in tasks
+        ]
+        position = {f.key: i for i, f in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        done = 0
+        try:
+            for f in as_completed(futures):
+                if f.status == "error":
+                    exc = f.exception()
+                    raise EngineError(
+                        f"chunk {position[f.key]} of {len(futures)} failed on the cluster: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                results[position[f.key]] = f.result()
+                done += 1
+                if progress is not None:
+                    progress(done, len(futures))
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+        return results
+
+    def close(self) -> None:
+        self._shared_cache.clear()
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def __enter__(self) -> DaskBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def get_backend(
+    backend: Backend | str | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Backend:
+    """Choose where chunks run.
+
+    Parameters
+    ----------
+    backend : Backend, "local" or "dask", optional
+        An existing backend is returned as is.
+    workers : int, optional
+        Start a local Dask cluster with this many workers.
+    scheduler : str, optional
+        Connect to this Dask scheduler; default ``$DOWNLINE_SCHEDULER`` when ``backend``
+        is ``"dask"`` or ``workers`` is not given and the variable is set.
+
+    Examples
+    --------
+    >>> get_backend().name
+    'local'
+    """
+    if isinstance(backend, LocalBackend | DaskBackend):
+        return backend
+    if backend not in (None, "local", "dask"):
+        raise ParameterError(f"unknown backend {backend!r}; use 'local' or 'dask'",
+                             field="backend")
+    address = scheduler or (os.environ.get(SCHEDULER_ENV) if workers is None else None)
+    if backend == "local" or (backend is None and workers is None and not address):
+        return LocalBackend()
+    return DaskBackend(address, workers=workers or 2)

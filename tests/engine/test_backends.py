@@ -1,0 +1,108 @@
+"""Execution backends: same answers in-process and on a local Dask cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from downline.engine import DaskBackend, LocalBackend, get_backend
+from downline.engine.backends import EngineError
+from downline.errors import ParameterError
+
+
+def _chunk_sum(shared, task):
+    """A chunk: a seeded draw over the shared array (a stand-in for a Monte Carlo chunk)."""
+    rng = np.random.default_rng(task["seed"])
+    idx = rng.integers(0, shared["values"].shape[0], task["size"])
+    return float(shared["values"][idx].sum())
+
+
+def _slow_chunk(shared, task):
+    time.sleep(task["sleep"])
+    return _chunk_sum(shared, task)
+
+
+def _failing_chunk(shared, task):
+    if task["seed"] == 3:
+        raise ValueError("bad chunk")
+    return task["seed"]
+
+
+def _tasks(n=8, size=1000):
+    seqs = np.random.SeedSequence(42).spawn(n)
+    return [{"seed": int(s.generate_state(1)[0]), "size": size, "sleep": 0.3} for s in seqs]
+
+
+@pytest.fixture(scope="module")
+def dask2():
+    with DaskBackend(workers=2) as backend:
+        yield backend
+
+
+def test_local_backend_in_order_with_progress():
+    seen = []
+    out = LocalBackend().map(lambda s, t: t * s["k"], {"k": 3}, [1, 2, 3],
+                             progress=lambda d, t: seen.append((d, t)))
+    assert out == [3, 6, 9]
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_get_backend_choices(monkeypatch):
+    monkeypatch.delenv("DOWNLINE_SCHEDULER", raising=False)
+    assert get_backend().name == "local"
+    assert get_backend("local").name == "local"
+    local = LocalBackend()
+    assert get_backend(local) is local
+    with pytest.raises(ParameterError):
+        get_backend("spark")
+
+
+def test_dask_gives_the_same_results_as_local(dask2):
+    shared = {"values": np.arange(10_000, dtype=np.float64)}
+    tasks = _tasks()
+    assert dask2.n_workers() == 2
+    assert dask2.map(_chunk_sum, shared, tasks) == LocalBackend().map(_chunk_sum, shared, tasks)
+
+
+def test_shared_arrays_are_scattered_once(dask2):
+    shared = {"values": np.ones(1000)}
+    def data_keys():
+        return {k for k in dask2.client.who_has() if not k.startswith("_call_with_shared")}
+
+    dask2.map(_chunk_sum, shared, _tasks(4))
+    before = data_keys()
+    assert len(before) == 1
+    # broadcast: every worker holds a copy of the one data key
+    assert len(dask2.client.who_has()[next(iter(before))]) == 2
+    dask2.map(_chunk_sum, shared, _tasks(4))
+    # the second map reuses the broadcast data: no new data key on the cluster
+    assert data_keys() == before
+
+
+def test_failing_chunk_is_a_clear_error(dask2):
+    tasks = [{"seed": s} for s in range(6)]
+    with pytest.raises(EngineError, match=r"chunk 3 of 6 failed.*ValueError: bad chunk"):
+        dask2.map(_failing_chunk, {"x": 1}, tasks)
+
+
+def test_worker_killed_mid_run_recomputes_the_chunk():
+    shared = {"values": np.arange(5000, dtype=np.float64)}
+    tasks = _tasks(8)
+    expected = LocalBackend().map(_chunk_sum, shared, tasks)
+    with DaskBackend(workers=2, retries=3) as backend:
+        killed = []
+
+        def kill_one(done, total):
+            if not killed:
+                worker = sorted(backend.client.scheduler_info()["workers"])[0]
+                pid = backend.client.run(os.getpid, workers=[worker])[worker]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(worker)
+
+        out = backend.map(_slow_chunk, shared, tasks, progress=kill_one)
+    assert killed
+    assert out == expected
