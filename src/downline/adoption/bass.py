@@ -534,7 +534,12 @@ class BassModel:
 
 
 def _ols_start(y: np.ndarray, t: np.ndarray) -> dict[str, float]:
-    """Bass's OLS: ``n_t = a + b N_{t-1} + c N_{t-1}^2`` on consecutive periods."""
+    """Bass's OLS: ``n_t = a + b N_{t-1} + c N_{t-1}^2`` on consecutive periods.
+
+    ``N_{t-1}`` needs every period from the launch, so with gaps or a first period
+    other than 1 the estimate is computed on what is there but marked invalid.
+    """
+    complete = bool(t[0] == 1 and np.all(np.diff(t) == 1))
     cum_before = np.concatenate([[0.0], np.cumsum(y)[:-1]])
     x = np.column_stack([np.ones_like(y), cum_before, cum_before**2])
     scale = max(float(y.sum()), 1.0)
@@ -549,7 +554,7 @@ def _ols_start(y: np.ndarray, t: np.ndarray) -> dict[str, float]:
         if m > 0:
             p, q = a / m, -c * m
             out.update(m=float(m), p=float(p), q=float(q))
-            out["valid"] = bool(m >= y.sum() and 0 < p < 1 and 0 <= q < 5)
+            out["valid"] = bool(complete and m >= y.sum() and 0 < p < 1 and 0 <= q < 5)
     return out
 
 

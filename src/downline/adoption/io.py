@@ -16,6 +16,7 @@ Two CSV shapes load:
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -30,7 +31,6 @@ __all__ = ["AdoptionData", "read_adoptions", "to_periods"]
 
 _TIME_COLUMNS = ("time", "timestamp", "adopted_at", "date", "adoption_time", "t")
 _FREQS = ("D", "W", "M", "Q", "Y")
-_HEADER_LINES = 1
 
 
 @dataclass(frozen=True)
@@ -87,20 +87,28 @@ class AdoptionData:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    """The table with its index set to each row's 1-based line number in the file."""
     if not path.is_file():
         raise FormatError("file not found", path=path)
     try:
-        table = pd.read_csv(path, comment="#", skipinitialspace=True, dtype=str,
-                            encoding="utf-8-sig", sep=None, engine="python")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError,
-            ) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError("not UTF-8 text", path=path) from None
+    kept = [(i, line) for i, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+    if len(kept) < 2:
+        raise FormatError("no rows", path=path)
+    header = kept[0][1]
+    sep = next((c for c in (",", "\t", ";") if c in header), ",")
+    try:
+        table = pd.read_csv(io.StringIO("\n".join(line for _, line in kept)), sep=sep,
+                            skipinitialspace=True, dtype=str, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise FormatError(f"cannot read as CSV: {exc}", path=path) from None
+    table.index = pd.Index([i for i, _ in kept[1:]], name="line")
     table.columns = [str(c).strip().lower() for c in table.columns]
     for c in table.columns:
         table[c] = table[c].str.strip()
-    table = table.dropna(how="all")
-    if table.empty:
-        raise FormatError("no rows", path=path)
     return table
 
 
@@ -154,7 +162,7 @@ def read_adoptions(
     if column not in cols:
         raise FormatError(f"no column {column!r} (columns: {', '.join(cols)})", path=path)
     raw = table[column]
-    lines = raw.index.to_numpy() + 1 + _HEADER_LINES
+    lines = raw.index.to_numpy()
     times = _parse_times(raw, lines, path, column)
     if "id" in cols:
         ids = table["id"]
@@ -195,7 +203,7 @@ def _parse_times(raw: pd.Series, lines: np.ndarray, path: Path, column: str) -> 
 
 
 def _series(table: pd.DataFrame, path: Path) -> AdoptionData:
-    lines = table.index.to_numpy() + 1 + _HEADER_LINES
+    lines = table.index.to_numpy()
     out = {}
     for name in ("period", "adopters"):
         vals = pd.to_numeric(table[name], errors="coerce")
@@ -260,7 +268,7 @@ def to_periods(
     --------
     >>> periods, counts, starts, freq = to_periods([0.5, 0.2, 3.7, 3.1, 9.0])
     >>> counts.tolist()[:4], freq
-    ([2.0, 0.0, 0.0, 2.0], '1')
+    ([2.0, 0.0, 1.0, 1.0], '1')
     """
     values = times.to_numpy() if isinstance(times, pd.Series) else np.asarray(times)
     if values.size == 0:

@@ -26,7 +26,7 @@ def load_example(name: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> load_example("room_air_conditioners")["adopters"].iloc[0]
+    >>> int(load_example("room_air_conditioners")["adopters"].iloc[0])
     96
     """
     files = resources.files("downline.adoption.data")
