@@ -1,0 +1,526 @@
+"""Compiled hot loops of the cascade engine: IC, LT and migration batches.
+
+Every kernel runs a whole chunk of Monte Carlo runs over the CSR arrays of a graph. The
+runs are split into blocks, one per thread (``numba.prange``); each block allocates its
+work arrays once and reuses them across its runs by *stamping* (a node is active in run
+``r`` when ``stamp[node] == r + 1``), so no run pays O(n) to reset.
+
+Randomness: each run draws from its own SplitMix64 stream, started from a hash of the
+chunk key and the run's index in the chunk. A run's result therefore depends only on the
+chunk key and its index, never on the number of threads or how runs fall into blocks.
+
+Nothing here validates input; :mod:`downline.cascade.montecarlo` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TWO_M53 = 1.0 / 9007199254740992.0
+_NEVER = np.int32(2**31 - 1)
+
+
+@njit(cache=True, inline="always")
+def _mix(z: np.uint64) -> np.uint64:
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def run_state(key: np.uint64, run: int) -> np.uint64:
+    """The starting state of run ``run`` of the chunk with key ``key``."""
+    return _mix(key ^ _mix(np.uint64(run) * _GOLDEN + _GOLDEN))
+
+
+@njit(cache=True, inline="always")
+def _uniform(state: np.uint64) -> tuple[np.uint64, float]:
+    """Next state and a uniform double in [0, 1)."""
+    state = state + _GOLDEN
+    return state, float(_mix(state) >> _S11) * _TWO_M53
+
+
+@njit(cache=True, inline="always")
+def _uniform_open(state: np.uint64) -> tuple[np.uint64, float]:
+    """Next state and a uniform double in (0, 1] (safe for ``log``)."""
+    state = state + _GOLDEN
+    return state, float((_mix(state) >> _S11) + np.uint64(1)) * _TWO_M53
+
+
+@njit(cache=True, inline="always")
+def _geometric(state: np.uint64, log1m: float) -> tuple[np.uint64, float]:
+    """Failures before the first success of a Bernoulli(p), ``log1m = log(1 - p)``.
+
+    Returned as a float (possibly ``inf`` when p = 0) so callers compare before casting.
+    """
+    state, u = _uniform_open(state)
+    if log1m == 0.0:
+        return state, np.inf
+    return state, np.floor(np.log(u) / log1m)
+
+
+@njit(cache=True)
+def _block_bounds(runs: int, blocks: int, b: int) -> tuple[int, int]:
+    return b * runs // blocks, (b + 1) * runs // blocks
+
+
+# -- independent cascade --------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def ic_batch(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    probs: np.ndarray,
+    uniform_p: float,
+    seeds: np.ndarray,
+    key: np.uint64,
+    runs: int,
+    max_steps: int,
+    blocks: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run ``runs`` independent-cascade simulations from ``seeds``.
+
+    ``uniform_p >= 0`` says every edge has that probability, which switches on geometric
+    skipping (one random draw per success instead of one per edge). ``max_steps < 0``
+    means until no node is newly active.
+
+    Returns ``sizes`` (int64, per run), ``new_per_step`` (int64, shape (blocks, L): new
+    activations per step summed over the block's runs; step 0 holds the seeds) and
+    ``examined`` (int64 per block: edges looked at).
+    """
+    n = indptr.shape[0] - 1
+    k = seeds.shape[0]
+    length = n + 1 if max_steps < 0 else min(n, max_steps) + 1
+    sizes = np.zeros(runs, dtype=np.int64)
+    new_per_step = np.zeros((blocks, length), dtype=np.int64)
+    examined = np.zeros(blocks, dtype=np.int64)
+    log1m = 0.0
+    if uniform_p > 0.0 and uniform_p < 1.0:
+        log1m = np.log1p(-uniform_p)
+    for b in prange(blocks):
+        lo, hi = _block_bounds(runs, blocks, b)
+        stamp = np.zeros(n, dtype=np.int32)
+        queue = np.empty(n, dtype=np.int32)
+        counts = new_per_step[b]
+        seen = np.int64(0)
+        for r in range(lo, hi):
+            mark = np.int32(r - lo + 1)
+            state = run_state(key, r)
+            tail = 0
+            for i in range(k):
+                s = seeds[i]
+                if stamp[s] != mark:
+                    stamp[s] = mark
+                    queue[tail] = s
+                    tail += 1
+            counts[0] += tail
+            start = 0
+            end = tail
+            step = 0
+            while start < end and (max_steps < 0 or step < max_steps):
+                step += 1
+                for q in range(start, end):
+                    u = queue[q]
+                    j = indptr[u]
+                    e = indptr[u + 1]
+                    seen += e - j
+                    if uniform_p >= 1.0:
+                        for t in range(j, e):
+                            v = indices[t]
+                            if stamp[v] != mark:
+                                stamp[v] = mark
+                                queue[tail] = v
+                                tail += 1
+                    elif uniform_p > 0.0:
+                        while True:
+                            state, skip = _geometric(state, log1m)
+                            if skip >= e - j:
+                                break
+                            j += np.int64(skip)
+                            v = indices[j]
+                            if stamp[v] != mark:
+                                stamp[v] = mark
+                                queue[tail] = v
+                                tail += 1
+                            j += 1
+                    elif uniform_p < 0.0:
+                        for t in range(j, e):
+                            v = indices[t]
+                            if stamp[v] != mark:
+                                state, x = _uniform(state)
+                                if x < probs[t]:
+                                    stamp[v] = mark
+                                    queue[tail] = v
+                                    tail += 1
+                counts[step] += tail - end
+                start = end
+                end = tail
+            sizes[r] = tail
+        examined[b] = seen
+    return sizes, new_per_step, examined
+
+
+# -- linear threshold -----------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def lt_batch(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    probs: np.ndarray,
+    seeds: np.ndarray,
+    key: np.uint64,
+    runs: int,
+    max_steps: int,
+    blocks: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run ``runs`` linear-threshold simulations (Kempe et al. 2003) from ``seeds``.
+
+    Edge weights are ``probs``; a node's threshold is drawn uniformly from (0, 1] the
+    first time one of its in-neighbours becomes active. Same returns as :func:`ic_batch`.
+    """
+    n = indptr.shape[0] - 1
+    k = seeds.shape[0]
+    length = n + 1 if max_steps < 0 else min(n, max_steps) + 1
+    sizes = np.zeros(runs, dtype=np.int64)
+    new_per_step = np.zeros((blocks, length), dtype=np.int64)
+    examined = np.zeros(blocks, dtype=np.int64)
+    for b in prange(blocks):
+        lo, hi = _block_bounds(runs, blocks, b)
+        active = np.zeros(n, dtype=np.int32)
+        touched = np.zeros(n, dtype=np.int32)
+        weight = np.zeros(n, dtype=np.float64)
+        threshold = np.zeros(n, dtype=np.float64)
+        queue = np.empty(n, dtype=np.int32)
+        counts = new_per_step[b]
+        seen = np.int64(0)
+        for r in range(lo, hi):
+            mark = np.int32(r - lo + 1)
+            state = run_state(key, r)
+            tail = 0
+            for i in range(k):
+                s = seeds[i]
+                if active[s] != mark:
+                    active[s] = mark
+                    queue[tail] = s
+                    tail += 1
+            counts[0] += tail
+            start = 0
+            end = tail
+            step = 0
+            while start < end and (max_steps < 0 or step < max_steps):
+                step += 1
+                for q in range(start, end):
+                    u = queue[q]
+                    seen += indptr[u + 1] - indptr[u]
+                    for t in range(indptr[u], indptr[u + 1]):
+                        v = indices[t]
+                        if active[v] == mark:
+                            continue
+                        if touched[v] != mark:
+                            touched[v] = mark
+                            state, x = _uniform_open(state)
+                            threshold[v] = x
+                            weight[v] = 0.0
+                        weight[v] += probs[t]
+                        if weight[v] >= threshold[v]:
+                            active[v] = mark
+                            queue[tail] = v
+                            tail += 1
+                counts[step] += tail - end
+                start = end
+                end = tail
+            sizes[r] = tail
+        examined[b] = seen
+    return sizes, new_per_step, examined
+
+
+# -- the downline-migration model --------------------------------------------------------------
+
+FOLLOW_CASCADE = 0
+FOLLOW_THRESHOLD = 1
+
+# Columns of the per-step event table of a migration run.
+EV_MOVED = 0
+EV_DROPPED_OLD = 1
+EV_DROPPED_NEW = 2
+EV_RECRUITED = 3
+N_EVENTS = 4
+
+
+@njit(cache=True)
+def first_mover_territory(
+    indptr: np.ndarray, indices: np.ndarray, seeds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multi-source BFS from the first movers.
+
+    Returns ``owner`` (int32: position in ``seeds`` of the nearest first mover, ties to
+    the earlier one; -1 when unreachable) and ``level`` (int32 distance, -1 unreachable).
+    """
+    n = indptr.shape[0] - 1
+    owner = np.full(n, -1, dtype=np.int32)
+    level = np.full(n, -1, dtype=np.int32)
+    queue = np.empty(n, dtype=np.int32)
+    tail = 0
+    for i in range(seeds.shape[0]):
+        s = seeds[i]
+        if owner[s] < 0:
+            owner[s] = i
+            level[s] = 0
+            queue[tail] = s
+            tail += 1
+    head = 0
+    while head < tail:
+        u = queue[head]
+        head += 1
+        for t in range(indptr[u], indptr[u + 1]):
+            v = indices[t]
+            if owner[v] < 0:
+                owner[v] = owner[u]
+                level[v] = level[u] + 1
+                queue[tail] = v
+                tail += 1
+    return owner, level
+
+
+@njit(cache=True, inline="always")
+def _drop_time(state: np.uint64, log1m: float, first: int) -> tuple[np.uint64, np.int32]:
+    """The step at whose end a member drops out, exposed from step ``first`` on."""
+    if log1m == 0.0:
+        return state, _NEVER
+    if log1m == -np.inf:
+        return state, np.int32(first)
+    state, g = _geometric(state, log1m)
+    if g >= _NEVER - first:
+        return state, _NEVER
+    return state, np.int32(first + np.int64(g))
+
+
+@njit(cache=True, parallel=True)
+def migration_batch(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    edge_p: np.ndarray,
+    share_w: np.ndarray,
+    owner: np.ndarray,
+    level: np.ndarray,
+    seeds: np.ndarray,
+    follow: int,
+    fixed_threshold: float,
+    level_decay: float,
+    attrition_old: float,
+    attrition_new: float,
+    backfill: float,
+    steps: int,
+    key: np.uint64,
+    runs: int,
+    blocks: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run ``runs`` simulations of the downline-migration model for ``steps`` steps.
+
+    Step 0: the first movers ``seeds`` are on the new platform, everyone else on the old
+    one. Each step t = 1..steps has three phases, in this order:
+
+    1. following: an old-platform member moves by cascade (each member who moved at
+       step t - 1 and is still on the new platform gets one chance per follower, with
+       ``edge_p * level_decay ** (level - 1)``) or by threshold (the ``share_w``-weighted
+       share of their followees who have moved reaches their threshold, and is > 0);
+    2. attrition: old-platform members drop out with ``attrition_old``, new-platform
+       members with ``attrition_new`` (drop-out times are drawn as geometric variables,
+       which is the same as a coin per member per step);
+    3. backfill: each new-platform member brings one newcomer with chance ``backfill``;
+       a newcomer follows a mover still on the new platform chosen with weight
+       1 + original followers + newcomers already attached, and counts in that mover's
+       first mover's downline.
+
+    ``fixed_threshold < 0`` draws each member's threshold uniformly from (0, 1] per run.
+
+    Returns ``events`` (int64, (runs, steps + 1, 4): moved, dropped from old, dropped
+    from new, recruited, per step), ``followed`` and ``refilled`` (int64, (runs, k):
+    per first mover, members of their territory who moved, and members of their downline
+    on the new platform at the end, newcomers included), ``final`` (int64, (runs, 3):
+    members of the graph on the old platform, on the new platform and dropped out,
+    counted node by node at the end) and ``newcomers`` (int64, (runs,): newcomers on the
+    new platform at the end).
+    """
+    n = indptr.shape[0] - 1
+    k = seeds.shape[0]
+    events = np.zeros((runs, steps + 1, N_EVENTS), dtype=np.int64)
+    followed = np.zeros((runs, k), dtype=np.int64)
+    refilled = np.zeros((runs, k), dtype=np.int64)
+    final = np.zeros((runs, 3), dtype=np.int64)
+    newcomers = np.zeros(runs, dtype=np.int64)
+    log_old = np.log1p(-attrition_old) if attrition_old < 1.0 else -np.inf
+    log_new = np.log1p(-attrition_new) if attrition_new < 1.0 else -np.inf
+    log_back = np.log1p(-backfill) if backfill < 1.0 else -np.inf
+    for b in prange(blocks):
+        lo, hi = _block_bounds(runs, blocks, b)
+        moved = np.zeros(n, dtype=np.int32)  # stamp: moved in this run
+        touched = np.zeros(n, dtype=np.int32)
+        share = np.zeros(n, dtype=np.float64)
+        threshold = np.zeros(n, dtype=np.float64)
+        leave_old = np.empty(n, dtype=np.int32)
+        leave_new = np.empty(n, dtype=np.int32)
+        attached = np.zeros(n, dtype=np.int64)
+        queue = np.empty(n, dtype=np.int32)
+        cum = np.empty(n, dtype=np.float64)
+        pool = np.empty(n, dtype=np.int32)
+        # Newcomers on the new platform, by the step they leave it (steps + 1 = stay).
+        newcomer_leave = np.zeros((steps + 2, k + 1), dtype=np.int64)
+        for r in range(lo, hi):
+            mark = np.int32(r - lo + 1)
+            state = run_state(key, r)
+            ev = events[r]
+            newcomer_leave[:, :] = 0
+            if attrition_old > 0.0:
+                for v in range(n):
+                    state, when = _drop_time(state, log_old, 1)
+                    leave_old[v] = when
+            tail = 0
+            for i in range(k):
+                s = seeds[i]
+                if moved[s] != mark:
+                    moved[s] = mark
+                    attached[s] = 0
+                    state, when = _drop_time(state, log_new, 1)
+                    leave_new[s] = when
+                    queue[tail] = s
+                    tail += 1
+            ev[0, EV_MOVED] = tail
+            on_new = tail
+            start = 0
+            end = tail
+            n_newcomers = 0
+            for step in range(1, steps + 1):
+                # 1. following
+                for q in range(start, end):
+                    u = queue[q]
+                    if follow == FOLLOW_CASCADE and leave_new[u] < step:
+                        continue
+                    for t in range(indptr[u], indptr[u + 1]):
+                        v = indices[t]
+                        if moved[v] == mark:
+                            continue
+                        if attrition_old > 0.0 and leave_old[v] < step:
+                            continue
+                        if follow == FOLLOW_CASCADE:
+                            p = edge_p[t]
+                            if level_decay != 1.0 and level[v] > 1:
+                                p *= level_decay ** (level[v] - 1)
+                            state, x = _uniform(state)
+                            go = x < p
+                        else:
+                            if touched[v] != mark:
+                                touched[v] = mark
+                                share[v] = 0.0
+                                if fixed_threshold < 0.0:
+                                    state, x = _uniform_open(state)
+                                    threshold[v] = x
+                                else:
+                                    threshold[v] = fixed_threshold
+                            share[v] += share_w[t]
+                            go = share[v] > 0.0 and share[v] >= threshold[v] - 1e-9
+                        if go:
+                            moved[v] = mark
+                            attached[v] = 0
+                            state, when = _drop_time(state, log_new, step)
+                            leave_new[v] = when
+                            queue[tail] = v
+                            tail += 1
+                new_moves = tail - end
+                ev[step, EV_MOVED] = new_moves
+                on_new += new_moves
+                start = end
+                end = tail
+                # 2. attrition (times were drawn in advance; count the ones due now)
+                dropped_new = 0
+                for q in range(tail):
+                    if leave_new[queue[q]] == step:
+                        dropped_new += 1
+                leaving = newcomer_leave[step].sum()
+                n_newcomers -= leaving
+                dropped_new += leaving
+                ev[step, EV_DROPPED_NEW] = dropped_new
+                on_new -= dropped_new
+                # 3. backfill
+                recruits = 0
+                if backfill > 0.0 and on_new > 0:
+                    pos = -1.0
+                    while True:
+                        if log_back == -np.inf:
+                            g = 0.0
+                        else:
+                            state, g = _geometric(state, log_back)
+                        pos += 1.0 + g
+                        if pos >= on_new:
+                            break
+                        recruits += 1
+                if recruits > 0:
+                    m = 0
+                    total = 0.0
+                    for q in range(tail):
+                        u = queue[q]
+                        if leave_new[u] > step:
+                            total += 1.0 + (indptr[u + 1] - indptr[u]) + attached[u]
+                            cum[m] = total
+                            pool[m] = u
+                            m += 1
+                    for _ in range(recruits):
+                        col = k
+                        if m > 0:
+                            state, x = _uniform(state)
+                            j = np.searchsorted(cum[:m], x * total, side="right")
+                            if j >= m:
+                                j = m - 1
+                            u = pool[j]
+                            attached[u] += 1
+                            col = owner[u]
+                        state, when = _drop_time(state, log_new, step + 1)
+                        newcomer_leave[min(when, steps + 1), col] += 1
+                    n_newcomers += recruits
+                    on_new += recruits
+                ev[step, EV_RECRUITED] = recruits
+            # Final tallies, node by node.
+            n_new = 0
+            n_dropped = 0
+            for q in range(tail):
+                v = queue[q]
+                j = owner[v]
+                if q >= k:
+                    followed[r, j] += 1
+                if leave_new[v] > steps:
+                    n_new += 1
+                    if q >= k:
+                        refilled[r, j] += 1
+                else:
+                    n_dropped += 1
+            for j in range(k):
+                refilled[r, j] += newcomer_leave[steps + 1, j]
+            n_old = 0
+            for v in range(n):
+                if moved[v] != mark:
+                    if attrition_old > 0.0 and leave_old[v] <= steps:
+                        n_dropped += 1
+                    else:
+                        n_old += 1
+            dropped_old = np.zeros(steps + 2, dtype=np.int64)
+            if attrition_old > 0.0:
+                for v in range(n):
+                    if moved[v] != mark and leave_old[v] <= steps:
+                        dropped_old[leave_old[v]] += 1
+            for step in range(1, steps + 1):
+                ev[step, EV_DROPPED_OLD] = dropped_old[step]
+            final[r, 0] = n_old
+            final[r, 1] = n_new
+            final[r, 2] = n_dropped
+            newcomers[r] = n_newcomers
+    return events, followed, refilled, final, newcomers

@@ -1,0 +1,170 @@
+"""The diffusion models the engine knows, as names or small frozen dataclasses.
+
+``"ic"`` (independent cascade) and ``"lt"`` (linear threshold) take their parameters from
+the graph's edge probabilities; :class:`Migration` carries the parameters of the
+downline-migration model. :func:`sponsor_graph` turns a sponsor tree into the graph the
+models run on. The simulation itself lives in :mod:`downline.cascade.montecarlo`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from downline.errors import ParameterError
+from downline.graph import Graph
+
+__all__ = ["Follow", "Migration", "ModelName", "model_name", "sponsor_graph"]
+
+ModelName = Literal["ic", "lt", "migration"]
+Follow = Literal["cascade", "threshold"]
+
+
+def _rate(name: str, value: float) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number in [0, 1], not {value!r}",
+                             field=name) from None
+    if not (0.0 <= x <= 1.0) or math.isnan(x):
+        raise ParameterError(f"{name} must be in [0, 1], not {value!r}", field=name)
+    return x
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Parameters of the downline-migration model.
+
+    First movers jump to a new platform (or company) at step 0. At every step
+    ``1 .. steps``: old-platform members follow the people they follow who moved (by
+    cascade or by threshold); then members of either platform drop out (``attrition_old``,
+    ``attrition_new``); then the new platform recruits newcomers (``backfill``), who
+    follow movers chosen preferentially by how well followed they are.
+
+    Parameters
+    ----------
+    follow : {"cascade", "threshold"}, default "cascade"
+        ``"cascade"``: a member who moved at step t - 1 gets one chance at step t to take
+        each follower along, with the edge probability (``p``, or the graph's
+        probabilities when ``p`` is None). ``"threshold"``: a member moves once the
+        weighted share of the people they follow who have moved reaches their threshold
+        (the weights are the graph's edge probabilities, normalised per member).
+    p : float, optional
+        One follow probability for every edge (cascade only); None uses the graph's.
+    threshold : float or "uniform", default "uniform"
+        Threshold on the moved share (threshold only): a fixed value in [0, 1], or
+        "uniform" for a fresh uniform draw per member and run (as in linear threshold).
+        A member always needs at least one moved followee, so threshold 0 moves the
+        whole reachable set.
+    attrition_old, attrition_new : float, default 0
+        Chance per step that a member of the old / new platform drops out of both.
+    backfill : float, default 0
+        Chance per step that each new-platform member brings in one newcomer.
+    steps : int, default 10
+        Number of steps after step 0.
+    level_decay : float, default 1
+        Sponsor-tree mode (cascade only): the follow probability of a member ``d`` levels
+        below the nearest first mover is multiplied by ``level_decay ** (d - 1)``, so deeper
+        levels are less likely to follow. 1 turns the decay off.
+
+    Examples
+    --------
+    >>> Migration(follow="threshold", threshold=0.3, attrition_old=0.05, steps=12).follow
+    'threshold'
+    >>> Migration(p=1.5)
+    Traceback (most recent call last):
+    ...
+    downline.errors.ParameterError: field 'p': p must be in [0, 1], not 1.5
+    """
+
+    follow: Follow = "cascade"
+    p: float | None = None
+    threshold: float | Literal["uniform"] = "uniform"
+    attrition_old: float = 0.0
+    attrition_new: float = 0.0
+    backfill: float = 0.0
+    steps: int = 10
+    level_decay: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.follow not in ("cascade", "threshold"):
+            raise ParameterError(
+                f"follow must be 'cascade' or 'threshold', not {self.follow!r}", field="follow"
+            )
+        if self.p is not None:
+            object.__setattr__(self, "p", _rate("p", self.p))
+        if self.threshold != "uniform":
+            object.__setattr__(self, "threshold", _rate("threshold", self.threshold))
+        for name in ("attrition_old", "attrition_new", "backfill", "level_decay"):
+            object.__setattr__(self, name, _rate(name, getattr(self, name)))
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int | np.integer):
+            raise ParameterError(f"steps must be an integer, not {self.steps!r}", field="steps")
+        if not 0 <= int(self.steps) <= 100_000:
+            raise ParameterError(f"steps must be in [0, 100000], not {self.steps}",
+                                 field="steps")
+        object.__setattr__(self, "steps", int(self.steps))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as a plain dict (with ``model: "migration"``)."""
+        return {"model": "migration", **asdict(self)}
+
+
+def model_name(model: str | Migration) -> ModelName:
+    """Normalise a model given as a name or a :class:`Migration`.
+
+    Examples
+    --------
+    >>> model_name("IC"), model_name(Migration())
+    ('ic', 'migration')
+    """
+    if isinstance(model, Migration):
+        return "migration"
+    name = str(model).strip().lower()
+    if name in ("ic", "independent-cascade", "independent_cascade"):
+        return "ic"
+    if name in ("lt", "linear-threshold", "linear_threshold"):
+        return "lt"
+    if name == "migration":
+        raise ParameterError(
+            "the migration model needs its parameters: pass Migration(...) as model",
+            field="model",
+        )
+    raise ParameterError(f"unknown model {model!r}; use 'ic', 'lt' or Migration(...)",
+                         field="model")
+
+
+def sponsor_graph(genealogy: Any, p: float = 1.0, *, name: str = "sponsor-tree") -> Graph:
+    """The sponsor tree as a graph with an edge sponsor -> recruit of probability ``p``.
+
+    Parameters
+    ----------
+    genealogy : downline.genealogy.Genealogy
+        The tree (anything with ``ids`` and ``parent`` arrays works).
+    p : float, default 1.0
+        Probability on every edge (the chance a recruit follows their sponsor).
+    name : str
+        Name of the graph.
+
+    Returns
+    -------
+    Graph
+        Node labels are the member ids.
+
+    Examples
+    --------
+    >>> from downline.genealogy import generate_genealogy
+    >>> g = sponsor_graph(generate_genealogy(100, seed=1), p=0.5)
+    >>> g.number_of_nodes(), g.number_of_edges()
+    (100, 99)
+    """
+    p = _rate("p", p)
+    parent = np.asarray(genealogy.parent, dtype=np.int64)
+    members = np.flatnonzero(parent >= 0)
+    labels = np.asarray(genealogy.ids)
+    return Graph.from_indices(
+        parent[members], members, np.full(members.shape[0], p), labels,
+        name=name, meta={"source": "genealogy"},
+    )
