@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from downline.adoption import exposure, exposure_hazard, threshold_profile, thresholds
+from downline.adoption import (
+    ConvergenceWarning,
+    exposure,
+    exposure_hazard,
+    threshold_profile,
+    thresholds,
+)
 from downline.errors import GraphError, InputError, ParameterError
 from downline.graph import Graph
 
@@ -156,3 +162,12 @@ def test_hazard_time_effects_and_null():
     assert dummies.to_dict()["time_effects"] == "dummies"
     with pytest.raises(ParameterError):
         exposure_hazard(g, times, time_effects="quadratic")
+
+
+def test_hazard_separation_is_reported():
+    # Everyone exposed adopts at once and nobody unexposed does: exposure separates.
+    g = Graph.from_edges(["s", "s", "s", "x"], ["a", "b", "c", "y"])
+    times = {"s": 1, "a": 2, "b": 2, "c": 2, "x": 3}
+    with pytest.warns(ConvergenceWarning):
+        res = exposure_hazard(g, times)
+    assert not res.converged

@@ -631,7 +631,7 @@ def fit_bass(
 
 
 def fit_cascade_curve(
-    curve: Sequence[float] | np.ndarray,
+    curve: Sequence[float] | np.ndarray | Any,
     *,
     population: int | None = None,
     include_seeds: bool = True,
@@ -641,9 +641,10 @@ def fit_cascade_curve(
 
     Parameters
     ----------
-    curve : array-like
+    curve : array-like or SpreadEstimate
         Mean cumulative adopters at steps ``0, 1, 2, ...`` of a cascade (step 0 holds
-        the seeds), non-decreasing.
+        the seeds), non-decreasing; or anything with such a ``.curve`` (the result of
+        :func:`downline.cascade.simulate`).
     population : int, optional
         Network size; when given, ``m_share_`` (``m / population``) is set on the model.
     include_seeds : bool, default True
@@ -666,6 +667,8 @@ def fit_cascade_curve(
     >>> round(fit.q_, 2)
     0.6
     """
+    if hasattr(curve, "curve"):
+        curve = curve.curve
     c = np.asarray(curve, dtype=np.float64)
     if c.ndim != 1 or c.shape[0] < 3:
         raise InputError("a cascade curve needs at least 3 steps", field="curve")

@@ -24,6 +24,7 @@ Vega Yon, G. G., & Valente, T. W. netdiffuseR (R package): ``exposure``, ``thres
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, special, stats
 
+from downline.adoption.bass import ConvergenceWarning
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
 
@@ -484,6 +486,8 @@ def exposure_hazard(
     z = coef / se if se > 0 else float("nan")
     p_value = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else float("nan")
     lr = max(0.0, 2.0 * (ll - ll0))
+    if not (ok and ok0):
+        warnings.warn(f"exposure hazard model: {message}", ConvergenceWarning, stacklevel=2)
     zq = float(stats.norm.ppf(1 - alpha / 2))
     return ExposureHazard(
         coef=coef,
