@@ -16,6 +16,7 @@ from downline.adoption import (
     bass_cdf,
     bass_pdf,
     fit_bass,
+    fit_bass_times,
     fit_cascade_curve,
 )
 from downline.errors import DownlineError, InputError, ParameterError
@@ -196,3 +197,17 @@ def test_fit_cascade_curve_recovers_simulated_parameters():
         fit_cascade_curve([1, 5, 4, 6])
     with pytest.raises(InputError):
         fit_cascade_curve([1, 2])
+
+
+def test_fit_from_unsorted_timestamps_with_ties():
+    rng = np.random.default_rng(11)
+    # Draw adoption times from a Bass distribution by inverting F on a fine grid.
+    grid = np.linspace(0, 40, 40_001)
+    cdf = bass_cdf(grid, 0.02, 0.5)
+    times = np.interp(rng.uniform(0, cdf[-1], 5000), cdf, grid)
+    times = np.concatenate([times, times[:20]])  # ties on purpose
+    rng.shuffle(times)
+    fit = fit_bass_times(times, freq=1)
+    assert fit.converged_
+    ci = fit.conf_int(0.01)
+    assert ci.loc["q", "lower"] <= 0.5 <= ci.loc["q", "upper"]

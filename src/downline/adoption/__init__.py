@@ -20,6 +20,7 @@ from downline.adoption.bass import (
     bass_cdf,
     bass_pdf,
     fit_bass,
+    fit_bass_times,
     fit_cascade_curve,
 )
 from downline.adoption.data import load_example
@@ -48,6 +49,7 @@ __all__ = [
     "exposure",
     "exposure_hazard",
     "fit_bass",
+    "fit_bass_times",
     "fit_cascade_curve",
     "load_example",
     "read_adoptions",

@@ -46,6 +46,7 @@ __all__ = [
     "bass_cdf",
     "bass_pdf",
     "fit_bass",
+    "fit_bass_times",
     "fit_cascade_curve",
 ]
 
@@ -628,6 +629,37 @@ def fit_bass(
     True
     """
     return BassModel(**params).fit(adopters, t)
+
+
+def fit_bass_times(
+    times: Any, freq: str | float | None = None, **params: Any
+) -> BassModel:
+    """Fit a :class:`BassModel` to adoption timestamps (one per adopter).
+
+    The times are binned with :func:`downline.adoption.to_periods` (any order; ties are
+    separate adopters; the first adopter's period is the launch period, ``t = 1``).
+
+    Parameters
+    ----------
+    times : array-like or Series
+        Numbers or datetimes.
+    freq : str or float, optional
+        Period: ``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"`` for datetimes, a length for
+        numbers; default the coarsest giving at least 8 periods.
+    **params
+        Hyperparameters of :class:`BassModel`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> times = np.random.default_rng(0).logistic(20, 4, size=3000)
+    >>> fit_bass_times(times, freq=2).converged_
+    True
+    """
+    from downline.adoption.io import to_periods
+
+    periods, counts, _, _ = to_periods(times, freq)
+    return BassModel(**params).fit(counts, periods.astype(np.float64))
 
 
 def fit_cascade_curve(
