@@ -80,18 +80,30 @@ def test_same_seed_same_result(random_graph: Graph) -> None:
         assert not np.array_equal(a.sizes, c.sizes)
 
 
-def test_result_independent_of_threads(random_graph: Graph) -> None:
+@pytest.mark.parametrize("model", ["ic", "lt", "migration"])
+def test_result_independent_of_threads(random_graph: Graph, model: str) -> None:
     import numba
 
-    task = make_task(random_graph, "ic", np.array([0, 1], dtype=np.int32))
+    from downline.cascade import Migration
+
+    chosen: object = model
+    g = random_graph
+    if model == "lt":
+        g = random_graph.with_weights("wc")
+    elif model == "migration":
+        chosen = Migration(follow="threshold", attrition_old=0.1, attrition_new=0.1,
+                           backfill=0.2, steps=6)
+    task = make_task(g, chosen, np.array([0, 1], dtype=np.int32))  # type: ignore[arg-type]
     before = numba.get_num_threads()
     try:
-        full = run_chunk(task, 301, key=99).sizes
+        full = run_chunk(task, 301, key=99)
         numba.set_num_threads(1)
-        single = run_chunk(task, 301, key=99).sizes
+        single = run_chunk(task, 301, key=99)
     finally:
         numba.set_num_threads(before)
-    assert np.array_equal(full, single)
+    assert np.array_equal(full.sizes, single.sizes)
+    for name, values in full.extra.items():
+        assert np.array_equal(values, single.extra[name])
 
 
 def test_chunking_gives_same_distribution(random_graph: Graph) -> None:
