@@ -106,3 +106,11 @@ def test_worker_killed_mid_run_recomputes_the_chunk():
         out = backend.map(_slow_chunk, shared, tasks, progress=kill_one)
     assert killed
     assert out == expected
+
+
+def test_a_new_shared_mapping_is_shipped_anew(dask2):
+    # Mappings made and dropped one after the other may reuse the same id(); each must
+    # still be shipped, never answered from the previous one's data.
+    for k in range(5):
+        out = dask2.map(lambda shared, t: shared["k"] + t, {"k": k}, [0, 1])
+        assert out == [k, k + 1]

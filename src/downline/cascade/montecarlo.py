@@ -336,6 +336,7 @@ def _run(
     progress: Progress | None,
     max_batch_bytes: int | None,
     chunk_runs: int | None = None,
+    backend: Any = None,
 ) -> SpreadEstimate:
     runs = _check_runs(runs)
     steps = _check_steps(steps)
@@ -346,6 +347,14 @@ def _run(
         chunk = max(1, min(chunk, int(chunk_runs)))
     counts = [chunk] * (runs // chunk) + ([runs % chunk] if runs % chunk else [])
     keys = chunk_keys(root, len(counts))
+    if backend is not None:
+        def chunk_progress(done_chunks: int, total: int) -> None:
+            if progress is not None:
+                progress(sum(counts[:done_chunks]), runs)
+
+        results = backend.map(_chunk_on_worker, {"task": task},
+                              list(zip(counts, keys, strict=True)), progress=chunk_progress)
+        return _aggregate(graph, model, task, results, root=root, chunk=chunk)
     results = []
     done = 0
     for size, key in zip(counts, keys, strict=True):
@@ -354,6 +363,12 @@ def _run(
         if progress is not None:
             progress(done, runs)
     return _aggregate(graph, model, task, results, root=root, chunk=chunk)
+
+
+def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int]) -> ChunkResult:
+    """One chunk on an execution backend: the task arrays arrive once, as ``shared``."""
+    runs, key = job
+    return run_chunk(shared["task"], runs, key)
 
 
 def _aggregate(
@@ -451,6 +466,7 @@ def simulate(
     steps: int | None = None,
     progress: Progress | None = None,
     max_batch_bytes: int | None = None,
+    backend: Any = None,
 ) -> SpreadEstimate:
     """Estimate the spread of a cascade from ``seeds`` by Monte Carlo.
 
@@ -477,6 +493,11 @@ def simulate(
         Called as ``progress(runs_done, runs)`` after each chunk.
     max_batch_bytes : int, optional
         Memory bound of one chunk (default 256 MiB); runs beyond it go to further chunks.
+    backend : downline.engine.Backend, optional
+        Where the chunks run (default: this process). With a
+        :class:`~downline.engine.DaskBackend` the task arrays are broadcast to the
+        workers once and each chunk is one Dask task; the same seed and chunking give
+        the same result as in-process.
 
     Returns
     -------
@@ -520,7 +541,7 @@ def simulate(
         raise ParameterError("at least one seed is needed", field="seeds")
     idx = _unique_seeds(graph.index_of(ids))
     return _run(graph, model, idx, runs=runs, seed=seed, steps=steps, progress=progress,
-                max_batch_bytes=max_batch_bytes)
+                max_batch_bytes=max_batch_bytes, backend=backend)
 
 
 def spread(

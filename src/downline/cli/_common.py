@@ -129,3 +129,24 @@ def open_graph(
                     weights, seed=seed
                 )
     raise InputError(f"{target!r} is neither a file nor a network in workspace {ws_path}")
+
+
+@contextmanager
+def execution_backend(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """The backend chosen by ``--workers`` / ``--scheduler`` (or ``$DOWNLINE_SCHEDULER``).
+
+    Yields ``None`` (run in this process) when neither is given, else a Dask backend that
+    is closed on exit.
+    """
+    import os
+
+    from downline.engine import SCHEDULER_ENV, get_backend
+
+    if workers is None and not scheduler and not os.environ.get(SCHEDULER_ENV):
+        yield None
+        return
+    backend = get_backend("dask", workers=workers, scheduler=scheduler)
+    try:
+        yield backend
+    finally:
+        backend.close()

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from downline.cli._common import console, open_graph, print_json, progress_bar
+from downline.cli._common import (
+    console,
+    execution_backend,
+    open_graph,
+    print_json,
+    progress_bar,
+)
 from downline.errors import FormatError, ParameterError
 
 
@@ -60,6 +66,11 @@ def simulate(
     undirected: Annotated[bool, typer.Option(help="Store both directions.")] = False,
     workspace: Annotated[str | None, typer.Option("--workspace", "-w",
                                                   help="Workspace file.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Run the chunks on a local Dask "
+                                                "cluster of this many workers.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run the chunks on this Dask "
+                                                  "scheduler (tcp://host:8786; default "
+                                                  "$DOWNLINE_SCHEDULER).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Estimate the spread of a seed set by Monte Carlo (mean with a 95% interval)."""
@@ -95,8 +106,12 @@ def simulate(
     if undirected:
         options["undirected"] = True
     g = open_graph(graph, workspace, weights=weights, seed=seed, **options)
-    with progress_bar(f"simulating {name}", total=runs, enabled=not as_json) as progress:
-        est = run(g, chosen, ids, runs=runs, seed=seed, steps=steps, progress=progress)
+    with (
+        execution_backend(workers, scheduler) as backend,
+        progress_bar(f"simulating {name}", total=runs, enabled=not as_json) as progress,
+    ):
+        est = run(g, chosen, ids, runs=runs, seed=seed, steps=steps, progress=progress,
+                  backend=backend)
     if as_json:
         print_json(est.to_dict())
         return

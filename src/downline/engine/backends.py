@@ -119,15 +119,18 @@ class DaskBackend:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
+                # One compiled-kernel thread per worker process: the workers are the
+                # parallelism, and oversubscribed cores would only slow both down.
                 self._cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, host="127.0.0.1",
+                    env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
                 )
                 self.client = Client(self._cluster)
         except OSError as exc:
             raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         self.address = self.client.scheduler.address
-        self._shared_cache: dict[int, Any] = {}
+        self._shared: tuple[Mapping[str, Any], Any] | None = None
 
     def n_workers(self) -> int:
         """Number of workers the scheduler knows now."""
@@ -143,12 +146,16 @@ class DaskBackend:
     ) -> list[Any]:
         from distributed import as_completed
 
-        key = id(shared)
-        future = self._shared_cache.get(key)
-        if future is None:
+        cached = self._shared
+        if cached is not None and cached[0] is shared:
+            future = cached[1]
+        else:
             # Once per shared mapping: every worker gets its own copy, no per-task shipping.
-            future = self.client.scatter(dict(shared), broadcast=True, hash=False)
-            self._shared_cache = {key: future}
+            # The mapping itself is kept with its future, so that its identity cannot be
+            # reused by another object while the cache entry lives.
+            # (Wrapped in a list: scattering a dict would use its keys as the data keys.)
+            future = self.client.scatter([dict(shared)], broadcast=True, hash=False)[0]
+            self._shared = (shared, future)
         futures = [
             self.client.submit(_call_with_shared, fn, future, task, retries=self.retries,
                                pure=False)
@@ -175,7 +182,7 @@ class DaskBackend:
         return results
 
     def close(self) -> None:
-        self._shared_cache.clear()
+        self._shared = None
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
