@@ -1,0 +1,169 @@
+"""Shared state of one server process: the workspace behind a lock, caches, JSON cleaning.
+
+DuckDB allows one connection per file and process, and that connection must not be used
+by two threads at once; every access goes through :meth:`WorkspaceGuard.open`. Graphs and
+genealogies are rebuilt from the workspace once and cached by name and load time, so a
+replaced network is never served stale.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from downline.genealogy import Genealogy, read_genealogy
+from downline.graph import Graph, describe
+from downline.store import Workspace
+
+__all__ = ["WorkspaceGuard", "jsonable"]
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON values: NumPy scalars and arrays converted, NaN and inf as None.
+
+    Examples
+    --------
+    >>> jsonable({"a": np.float64("nan"), "b": np.arange(2), "c": (1.5, float("inf"))})
+    {'a': None, 'b': [0, 1], 'c': [1.5, None]}
+    """
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return None if pd.isna(value) else value.isoformat()
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return jsonable(frame.to_dict(orient="records"))
+
+
+class WorkspaceGuard:
+    """The process's :class:`~downline.store.Workspace`, one thread at a time.
+
+    Parameters
+    ----------
+    path : Path
+        The workspace file; created when missing.
+    cache_size : int
+        How many graphs and genealogies to keep built in memory.
+
+    Examples
+    --------
+    >>> guard = WorkspaceGuard(Path(":memory:"))
+    >>> with guard.open() as ws:
+    ...     ws.networks().empty
+    True
+    """
+
+    def __init__(self, path: Path, cache_size: int = 8) -> None:
+        self.path = path
+        self._ws = Workspace(str(path))
+        self._lock = threading.RLock()
+        self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._cache_size = cache_size
+
+    @contextmanager
+    def open(self) -> Iterator[Workspace]:
+        """The workspace, locked for the duration of the ``with`` block."""
+        with self._lock:
+            yield self._ws
+
+    def close(self) -> None:
+        """Close the workspace file."""
+        with self._lock:
+            self._ws.close()
+
+    def _cached(self, key: tuple[str, str, str], build: Any) -> Any:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            value = build()
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return value
+
+    def network_info(self, name: str) -> dict[str, Any]:
+        """The catalogue row of a network, JSON-ready (raises StoreError when unknown)."""
+        with self.open() as ws:
+            return jsonable(ws.network_info(name))
+
+    def graph(self, name: str) -> Graph:
+        """The stored network ``name`` as a :class:`Graph` (cached)."""
+        with self.open() as ws:
+            stamp = str(ws.network_info(name)["created_at"])
+            return self._cached(("graph", name, stamp), lambda: ws.network(name))
+
+    def describe(self, name: str) -> dict[str, Any]:
+        """:func:`downline.graph.describe` of a stored network (cached)."""
+        graph = self.graph(name)
+        with self.open() as ws:
+            stamp = str(ws.network_info(name)["created_at"])
+        return self._cached(("describe", name, stamp), lambda: jsonable(describe(graph)))
+
+    def genealogy_info(self, name: str) -> dict[str, Any]:
+        """The catalogue row of a genealogy, JSON-ready."""
+        with self.open() as ws:
+            return jsonable(ws.genealogy_info(name))
+
+    def genealogy(self, name: str) -> Genealogy:
+        """The stored genealogy ``name`` as a :class:`Genealogy` (cached)."""
+        with self.open() as ws:
+            stamp = str(ws.genealogy_info(name)["created_at"])
+            return self._cached(
+                ("genealogy", name, stamp), lambda: read_genealogy(ws.genealogy_frame(name))
+            )
+
+    def summary(self) -> dict[str, Any]:
+        """Networks, genealogies and recent results, with the file size."""
+        with self.open() as ws:
+            networks = _records(ws.networks())
+            genealogies = _records(ws.genealogies())
+            results = _records(ws.results().head(50))
+        size = Path(self.path).stat().st_size if Path(self.path).is_file() else 0
+        return {
+            "path_name": Path(self.path).name,
+            "file_bytes": size,
+            "networks": networks,
+            "genealogies": genealogies,
+            "results": results,
+        }
+
+    def results(self, kind: str | None = None, subject: str | None = None) -> list[dict]:
+        """Stored results without payloads, newest first."""
+        with self.open() as ws:
+            return _records(ws.results(kind=kind, subject=subject))
+
+    def result(self, result_id: int) -> dict[str, Any]:
+        """One stored result with its payload."""
+        with self.open() as ws:
+            return jsonable(ws.result(result_id))
+
+    def save_result(
+        self, kind: str, payload: dict[str, Any], *, subject: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> int:
+        """Store a result (cleaned to plain JSON) and return its id."""
+        with self.open() as ws:
+            return ws.save_result(kind, jsonable(payload), subject=subject,
+                                  params=jsonable(params or {}))

@@ -1,0 +1,62 @@
+"""Influence endpoints: rank influencers by several methods, as a job."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from downline.api._analyses import influencers
+from downline.api._state import WorkspaceGuard
+from downline.api.deps import get_guard, get_jobs
+from downline.api.jobs import JobManager, Progress, WorkResult
+from downline.api.routers._common import NAME_PATTERN, JobOut
+from downline.errors import ParameterError
+
+router = APIRouter(prefix="/api/influence", tags=["influence"])
+
+Method = Literal["imm", "degree", "degree_discount", "pagerank", "kcore"]
+
+
+class InfluencersRequest(BaseModel):
+    """Who carries the downline: ``k`` seeds per method, each with its expected spread."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"network": "email-Eu-core", "k": 10, "methods": ["imm", "degree", "pagerank"],
+         "model": "ic", "weights": "wc", "runs": 1000, "seed": 7}]})
+
+    network: str = Field(pattern=NAME_PATTERN, description="A network in the workspace")
+    k: int = Field(10, ge=1, le=200, description="Seeds per method")
+    methods: list[Method] = Field(default=["imm", "degree", "pagerank"], min_length=1,
+                                  max_length=5)
+    model: Literal["ic", "lt"] = "ic"
+    weights: str | None = Field("wc", max_length=40, description="Edge-probability scheme: "
+                                "wc, uniform:P, trivalency, or null for the stored ones")
+    eps: float = Field(0.2, ge=0.05, le=0.9, description="IMM approximation slack")
+    runs: int = Field(1000, ge=10, le=20000, description="Monte Carlo runs measuring spread")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+@router.post("/jobs", status_code=202, response_model=JobOut, summary="Rank influencers")
+def start_influencers(
+    body: InfluencersRequest,
+    guard: Annotated[WorkspaceGuard, Depends(get_guard)],
+    jobs: Annotated[JobManager, Depends(get_jobs)],
+) -> dict:
+    """Queue a leaderboard job; the result holds one row per method, best spread first."""
+    graph = guard.graph(body.network)
+    if body.weights:
+        graph = graph.with_weights(body.weights, seed=body.seed)
+    if body.k > graph.n:
+        raise ParameterError(f"k={body.k} exceeds the {graph.n} nodes of the network",
+                             field="k")
+    params = body.model_dump()
+
+    def work(progress: Progress) -> WorkResult:
+        payload = influencers(graph, k=body.k, methods=list(dict.fromkeys(body.methods)),
+                              model=body.model, eps=body.eps, runs=body.runs,
+                              seed=body.seed, progress=progress)
+        return {"network": body.network, **payload}, body.network, params
+
+    return jobs.submit("influencers", work, subject=body.network, params=params).to_dict()

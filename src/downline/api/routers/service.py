@@ -1,0 +1,61 @@
+"""Service endpoints: health, and the dashboard's login and logout."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from downline import __version__
+from downline.api.security import SESSION_COOKIE, check_credentials, request_authenticated
+
+router = APIRouter(prefix="/api", tags=["service"])
+
+
+@router.get("/health", summary="Health check")
+def health(request: Request) -> dict[str, Any]:
+    """Always answers (no credentials needed); says whether this request is signed in."""
+    settings = request.app.state.settings
+    return {"status": "ok", "version": __version__, "auth": settings.auth_required,
+            "signed_in": request_authenticated(request, settings)}
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: never redirect a login to another site."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.post("/login", summary="Sign in to the dashboard", response_class=Response,
+             responses={303: {"description": "Signed in; cookie set"},
+                        401: {"description": "Wrong credentials"}})
+def login(
+    request: Request,
+    token: Annotated[str, Form(max_length=500)] = "",
+    user: Annotated[str, Form(max_length=200)] = "",
+    next_page: Annotated[str, Form(alias="next", max_length=500)] = "/",
+) -> Response:
+    """Check the token (or a user's password) and set an HttpOnly, SameSite=Strict cookie."""
+    settings = request.app.state.settings
+    if not settings.auth_required:
+        return RedirectResponse(_safe_next(next_page), status_code=303)
+    session = check_credentials(settings, user or None, token)
+    if session is None:
+        if "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/login?failed=1", status_code=303)
+        return JSONResponse({"detail": "wrong token or password"}, status_code=401)
+    response = RedirectResponse(_safe_next(next_page), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/logout", summary="Sign out", response_class=Response,
+             responses={303: {"description": "Cookie cleared"}})
+def logout() -> Response:
+    """Clear the dashboard's session cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

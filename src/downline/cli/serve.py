@@ -1,0 +1,39 @@
+"""CLI command ``serve``: the REST API and the dashboard over a workspace."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address; anything but loopback needs a "
+                                      "token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workspace: Annotated[str | None, typer.Option(
+        "--workspace", "-w", help="Workspace file (default $DOWNLINE_WORKSPACE or "
+        "./downline.duckdb).", show_default=False)] = None,
+    token: Annotated[str | None, typer.Option(
+        envvar="DOWNLINE_TOKEN", help="Shared secret for the API and the dashboard login "
+        "(or set DOWNLINE_TOKEN).", show_default=False, show_envvar=True)] = None,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest upload in MiB (413 above it).",
+                                                 min=0.001)] = 200.0,
+    sample: Annotated[bool, typer.Option(help="Load the bundled sample data into the "
+                                         "workspace first (when absent).")] = False,
+) -> None:
+    """Serve the REST API and the web dashboard (http://HOST:PORT/, API docs at /api/docs)."""
+    from downline.api import check_bind, prepare_sample_workspace
+    from downline.api import serve as run_server
+    from downline.store import default_workspace_path
+
+    check_bind(host, token)
+    path = workspace or str(default_workspace_path())
+    if sample:
+        prepare_sample_workspace(path)
+    run_server(host, port, path, token=token, max_upload_bytes=int(max_upload_mb * 2**20))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to the ``downline`` CLI."""
+    app.command("serve")(serve)
