@@ -1,0 +1,35 @@
+"""Influencer ranking: who to seed so that an adoption spreads furthest.
+
+Reverse influence sampling (:func:`imm`, :func:`opim_c`) for the (1 - 1/e - eps)
+guarantee; a CELF greedy with Monte Carlo and cheap heuristics (degree, degree discount,
+PageRank, k-core) as baselines; every node's individual :func:`reach`; and the
+side-by-side :func:`influencer_report`. Cascade simulation itself lives in
+:mod:`downline.cascade`.
+"""
+
+from downline.influence.baselines import (
+    celf,
+    degree_discount,
+    degree_ranking,
+    kcore_ranking,
+    pagerank_ranking,
+)
+from downline.influence.imm import imm, opim_c
+from downline.influence.reach import Reach, reach
+from downline.influence.rrsets import RRSets, sample_chunk
+from downline.influence.seedset import SeedSet
+
+__all__ = [
+    "RRSets",
+    "Reach",
+    "SeedSet",
+    "celf",
+    "degree_discount",
+    "degree_ranking",
+    "imm",
+    "kcore_ranking",
+    "opim_c",
+    "pagerank_ranking",
+    "reach",
+    "sample_chunk",
+]

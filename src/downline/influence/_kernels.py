@@ -1,0 +1,431 @@
+"""Compiled kernels of influence maximization: RR-set sampling and max coverage.
+
+Everything here works on flat NumPy arrays of dense node indices. A collection of
+reverse-reachable (RR) sets is two arrays: ``offsets`` (int64, one more than the number of
+sets) and ``members`` (int32); set ``r`` is ``members[offsets[r]:offsets[r+1]]`` and holds
+distinct nodes, its root first. The Python around these kernels
+(:mod:`downline.influence.rrsets`, :mod:`downline.influence.imm`) deals with streams,
+chunks, labels and error messages.
+
+Randomness comes from a splitmix64 generator whose 64-bit state is passed in and handed
+back, so that a chunk of RR sets is a pure function of (graph, model, count, state): the
+same on any worker, thread or machine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):
+    """Next double in [0, 1) from the splitmix64 state ``state[0]`` (advanced in place)."""
+    state[0] += _GOLDEN
+    z = state[0]
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    z = z ^ (z >> _S31)
+    return float(z >> _S11) * _INV53
+
+
+@njit(cache=True)
+def _grow(members, used):
+    bigger = np.empty(max(2 * members.shape[0], 1024), dtype=np.int32)
+    bigger[:used] = members[:used]
+    return bigger
+
+
+@njit(cache=True)
+def uniform_in_logq(rindptr, rprobs, n):
+    """``log(1 - p)`` of every node whose in-edges share one probability ``p``, else NaN.
+
+    Weighted cascade, uniform and most real weightings give many such nodes; the IC
+    sampler then jumps from live edge to live edge by geometric skips instead of drawing
+    one number per in-edge (the idea of SUBSIM, Guo et al. 2020).
+    """
+    logq = np.full(n, np.nan)
+    for v in range(n):
+        a = rindptr[v]
+        b = rindptr[v + 1]
+        if b == a:
+            logq[v] = 0.0
+            continue
+        p = rprobs[a]
+        same = True
+        for e in range(a + 1, b):
+            if rprobs[e] != p:
+                same = False
+                break
+        if same:
+            if p >= 1.0:
+                logq[v] = -np.inf
+            elif p <= 0.0:
+                logq[v] = 0.0
+            else:
+                logq[v] = np.log1p(-np.float64(p))
+    return logq
+
+
+@njit(cache=True, nogil=True)
+def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
+    """Sample ``count`` RR sets under independent cascade.
+
+    A uniformly random root, then a breadth-first walk over in-edges where each edge
+    ``(u, v)`` is live with its probability; every node reached is in the set. For a
+    node whose in-edges share one probability (``logq[v]`` not NaN, see
+    :func:`uniform_in_logq`) the gaps between live edges are drawn as geometric
+    variables, which is the same distribution with far fewer draws.
+
+    Returns
+    -------
+    offsets : int64 array (count + 1,)
+    members : int32 array
+    state : uint64, the generator state after the last draw
+    """
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = state0
+    offsets = np.empty(count + 1, dtype=np.int64)
+    offsets[0] = 0
+    members = np.empty(max(4 * count, 1024), dtype=np.int32)
+    mark = np.full(n, -1, dtype=np.int32)
+    pos = 0
+    for r in range(count):
+        root = min(int(_uniform(state) * n), n - 1)
+        if pos >= members.shape[0]:
+            members = _grow(members, pos)
+        members[pos] = root
+        mark[root] = r
+        head = pos
+        pos += 1
+        while head < pos:
+            v = members[head]
+            head += 1
+            start = rindptr[v]
+            end = rindptr[v + 1]
+            lq = logq[v]
+            if lq != lq:
+                for e in range(start, end):
+                    u = rindices[e]
+                    if mark[u] == r:
+                        continue
+                    if _uniform(state) < rprobs[e]:
+                        mark[u] = r
+                        if pos >= members.shape[0]:
+                            members = _grow(members, pos)
+                        members[pos] = u
+                        pos += 1
+                continue
+            if lq == 0.0:
+                continue
+            e = start - 1
+            while True:
+                if lq == -np.inf:
+                    e += 1
+                else:
+                    gap = np.floor(np.log(1.0 - _uniform(state)) / lq)
+                    if gap >= end - e - 1:
+                        break
+                    e += 1 + int(gap)
+                if e >= end:
+                    break
+                u = rindices[e]
+                if mark[u] != r:
+                    mark[u] = r
+                    if pos >= members.shape[0]:
+                        members = _grow(members, pos)
+                    members[pos] = u
+                    pos += 1
+        offsets[r + 1] = pos
+    return offsets, members[:pos].copy(), state[0]
+
+
+@njit(cache=True, nogil=True)
+def sample_lt(rindptr, rindices, rprobs, n, count, state0):
+    """Sample ``count`` RR sets under the linear threshold model.
+
+    Under LT an RR set is a reverse random walk: from the current node ``v`` step to
+    in-neighbour ``u`` with probability ``w(u, v)`` (stop with the rest), until the
+    walk stops or returns to a node already in the set (Kempe et al. 2003's live-edge
+    view). Returns the same triple as :func:`sample_ic`.
+    """
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = state0
+    offsets = np.empty(count + 1, dtype=np.int64)
+    offsets[0] = 0
+    members = np.empty(max(4 * count, 1024), dtype=np.int32)
+    mark = np.full(n, -1, dtype=np.int32)
+    pos = 0
+    for r in range(count):
+        v = min(int(_uniform(state) * n), n - 1)
+        if pos >= members.shape[0]:
+            members = _grow(members, pos)
+        members[pos] = v
+        mark[v] = r
+        pos += 1
+        while True:
+            x = _uniform(state)
+            acc = 0.0
+            chosen = -1
+            for e in range(rindptr[v], rindptr[v + 1]):
+                acc += rprobs[e]
+                if x < acc:
+                    chosen = rindices[e]
+                    break
+            if chosen < 0 or mark[chosen] == r:
+                break
+            mark[chosen] = r
+            if pos >= members.shape[0]:
+                members = _grow(members, pos)
+            members[pos] = chosen
+            pos += 1
+            v = chosen
+        offsets[r + 1] = pos
+    return offsets, members[:pos].copy(), state[0]
+
+
+@njit(cache=True)
+def in_weight_sums(rindptr, rprobs, n):
+    """Sum of in-edge weights of every node (LT needs them to be at most 1)."""
+    sums = np.zeros(n, dtype=np.float64)
+    for v in range(n):
+        s = 0.0
+        for e in range(rindptr[v], rindptr[v + 1]):
+            s += rprobs[e]
+        sums[v] = s
+    return sums
+
+
+@njit(cache=True, nogil=True)
+def invert(offsets, members, n):
+    """The inverted index node -> RR-set ids, in CSR form ``(iptr int64, ids int32)``."""
+    num = offsets.shape[0] - 1
+    iptr = np.zeros(n + 1, dtype=np.int64)
+    for j in range(members.shape[0]):
+        iptr[members[j] + 1] += 1
+    for v in range(n):
+        iptr[v + 1] += iptr[v]
+    fill = iptr[:-1].copy()
+    ids = np.empty(members.shape[0], dtype=np.int32)
+    for r in range(num):
+        for j in range(offsets[r], offsets[r + 1]):
+            v = members[j]
+            ids[fill[v]] = r
+            fill[v] += 1
+    return iptr, ids
+
+
+# -- a binary max-heap of int64 keys (coverage << 32 | tie-break) ---------------------
+@njit(cache=True, inline="always")
+def _heap_push(heap, size, key):
+    i = size
+    heap[i] = key
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap[parent] >= heap[i]:
+            break
+        heap[parent], heap[i] = heap[i], heap[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, inline="always")
+def _heap_pop(heap, size):
+    top = heap[0]
+    size -= 1
+    heap[0] = heap[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and heap[left + 1] > heap[left]:
+            child = left + 1
+        if heap[i] >= heap[child]:
+            break
+        heap[i], heap[child] = heap[child], heap[i]
+        i = child
+    return top, size
+
+
+_LOW31 = 0x7FFFFFFF
+
+
+@njit(cache=True, nogil=True)
+def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
+    """Greedy maximum coverage of RR sets with lazy evaluation.
+
+    Marginal coverages are kept exact (selecting a node decrements the counts of every
+    member of the sets it newly covers); a max-heap holds possibly stale counts and a
+    popped node is only re-queued when its count has dropped since it was pushed (CELF's
+    lazy evaluation, Leskovec et al. 2007). Ties go to the smaller index.
+
+    With ``want_bound`` it also returns OPIM-C's upper bound on the best coverage of any
+    ``k`` nodes: the minimum over iterations ``i`` of ``cov(S_i)`` plus the ``k`` largest
+    marginal coverages (Tang et al. 2018); otherwise ``cov(S_k) / (1 - 1/e)``.
+
+    Returns
+    -------
+    seeds : int32 array (k,)
+    gains : int64 array (k,), marginal coverage of each seed in order
+    covered : int64, sets covered by the seeds
+    bound : float64, upper bound on the coverage of an optimal k-set
+    """
+    num = offsets.shape[0] - 1
+    cov = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        cov[v] = iptr[v + 1] - iptr[v]
+    done = np.zeros(num, dtype=np.bool_)
+    chosen = np.zeros(n, dtype=np.bool_)
+    heap = np.empty(n + 1, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if cov[v] > 0:
+            size = _heap_push(heap, size, (cov[v] << 32) | (_LOW31 - v))
+    seeds = np.empty(k, dtype=np.int32)
+    gains = np.zeros(k, dtype=np.int64)
+    total = 0
+    bound = np.inf
+    for i in range(k):
+        if want_bound:
+            top = np.sort(cov)[n - k:]
+            bound = min(bound, float(total + top.sum()))
+        pick = -1
+        while size > 0:
+            key, size = _heap_pop(heap, size)
+            v = _LOW31 - (key & 0xFFFFFFFF)
+            if chosen[v]:
+                continue
+            if (key >> 32) == cov[v]:
+                pick = v
+                break
+            if cov[v] > 0:
+                size = _heap_push(heap, size, (cov[v] << 32) | (_LOW31 - v))
+        if pick < 0:
+            # Every RR set is covered: the remaining seeds add nothing; take the
+            # smallest unchosen indices so that the answer still has k seeds.
+            for v in range(n):
+                if not chosen[v]:
+                    pick = v
+                    break
+        seeds[i] = pick
+        chosen[pick] = True
+        gain = 0
+        for j in range(iptr[pick], iptr[pick + 1]):
+            r = ids[j]
+            if done[r]:
+                continue
+            done[r] = True
+            gain += 1
+            for q in range(offsets[r], offsets[r + 1]):
+                cov[members[q]] -= 1
+        gains[i] = gain
+        total += gain
+    if want_bound:
+        top = np.sort(cov)[n - k:]
+        bound = min(bound, float(total + top.sum()))
+    else:
+        bound = total / (1.0 - np.exp(-1.0))
+    return seeds, gains, total, bound
+
+
+@njit(cache=True, nogil=True)
+def ordered_coverage(offsets, members, seeds, n):
+    """Marginal coverage of ``seeds`` taken in order, on a collection of RR sets.
+
+    Each set is credited to the earliest seed it contains, so the gains sum to the
+    coverage of the whole seed set.
+    """
+    k = seeds.shape[0]
+    rank = np.full(n, k, dtype=np.int64)
+    for i in range(k - 1, -1, -1):
+        rank[seeds[i]] = i
+    gains = np.zeros(k, dtype=np.int64)
+    num = offsets.shape[0] - 1
+    for r in range(num):
+        best = k
+        for j in range(offsets[r], offsets[r + 1]):
+            q = rank[members[j]]
+            if q < best:
+                best = q
+        if best < k:
+            gains[best] += 1
+    return gains
+
+
+@njit(cache=True, nogil=True)
+def reach_counts(indptr, indices, sources, n):
+    """Number of nodes reachable from each source along out-edges, itself included."""
+    out = np.empty(sources.shape[0], dtype=np.int64)
+    mark = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    for s in range(sources.shape[0]):
+        root = sources[s]
+        mark[root] = s
+        queue[0] = root
+        head = 0
+        tail = 1
+        while head < tail:
+            v = queue[head]
+            head += 1
+            for e in range(indptr[v], indptr[v + 1]):
+                u = indices[e]
+                if mark[u] != s:
+                    mark[u] = s
+                    queue[tail] = u
+                    tail += 1
+        out[s] = tail
+    return out
+
+
+@njit(cache=True)
+def core_numbers(indptr, indices, n):
+    """Core number of every node of an undirected graph given as a symmetric CSR.
+
+    Batagelj & Zaversnik's O(m) bucket algorithm.
+    """
+    deg = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        deg[v] = indptr[v + 1] - indptr[v]
+    maxdeg = 0
+    for v in range(n):
+        maxdeg = max(maxdeg, deg[v])
+    bin_start = np.zeros(maxdeg + 2, dtype=np.int64)
+    for v in range(n):
+        bin_start[deg[v] + 1] += 1
+    for d in range(maxdeg + 1):
+        bin_start[d + 1] += bin_start[d]
+    pos = np.empty(n, dtype=np.int64)
+    vert = np.empty(n, dtype=np.int64)
+    fill = bin_start.copy()
+    for v in range(n):
+        pos[v] = fill[deg[v]]
+        vert[pos[v]] = v
+        fill[deg[v]] += 1
+    for i in range(n):
+        v = vert[i]
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if deg[u] > deg[v]:
+                du = deg[u]
+                pu = pos[u]
+                pw = bin_start[du]
+                w = vert[pw]
+                if u != w:
+                    pos[u] = pw
+                    vert[pu] = w
+                    pos[w] = pu
+                    vert[pw] = u
+                bin_start[du] += 1
+                deg[u] -= 1
+    return deg

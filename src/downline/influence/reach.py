@@ -1,0 +1,140 @@
+"""Per-person reach: every node's own expected spread, from one collection of RR sets.
+
+A node ``v`` alone as seed activates ``E[spread({v})] = n * P(v in R)`` nodes in
+expectation, where ``R`` is a random reverse-reachable set (Borgs et al. 2014). Counting
+how many of ``theta`` RR sets contain each node therefore estimates every node's reach
+at once, each with a binomial standard error ``n * sqrt(p (1 - p) / theta)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from downline.errors import ParameterError
+from downline.graph import Graph
+from downline.influence.imm import Progress, _Tracker
+from downline.influence.rrsets import RRSets, check_model, root_entropy
+
+__all__ = ["Reach", "reach"]
+
+
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """Every node's estimated individual expected spread.
+
+    Attributes
+    ----------
+    labels : ndarray
+        Node ids in dense-index order.
+    estimate : ndarray of float64
+        Expected spread of each node seeded alone (itself included, so at least 1).
+    stderr : ndarray of float64
+        Standard error of each estimate.
+    rr_sets : int
+        Number of RR sets counted.
+    params : dict
+        Model, seed and graph name.
+    """
+
+    labels: np.ndarray
+    estimate: np.ndarray
+    stderr: np.ndarray
+    rr_sets: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per node, largest reach first: node, reach, stderr, 95% interval."""
+        frame = pd.DataFrame(
+            {
+                "node": pd.Series(self.labels, dtype=object),
+                "reach": self.estimate,
+                "stderr": self.stderr,
+                "ci_low": self.estimate - 1.96 * self.stderr,
+                "ci_high": self.estimate + 1.96 * self.stderr,
+            }
+        )
+        return frame.sort_values("reach", ascending=False, kind="stable").reset_index(drop=True)
+
+    def top(self, k: int) -> pd.DataFrame:
+        """The ``k`` nodes of largest reach."""
+        return self.to_frame().head(k)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with one entry per node (node, reach, stderr)."""
+        return {
+            "rr_sets": self.rr_sets,
+            "params": dict(self.params),
+            "nodes": [
+                {"node": lab, "reach": float(r), "stderr": float(s)}
+                for lab, r, s in zip(
+                    self.labels.tolist(), self.estimate, self.stderr, strict=True
+                )
+            ],
+        }
+
+
+def reach(
+    graph: Graph,
+    *,
+    model: str = "ic",
+    rr_sets: int | None = None,
+    seed: int | np.random.Generator | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Reach:
+    """Estimate every node's individual expected spread in one pass over RR sets.
+
+    Parameters
+    ----------
+    graph : Graph
+    model : {"ic", "lt"}, default "ic"
+    rr_sets : int, optional
+        How many RR sets to sample; default ``max(100_000, 10 n)``. A node of reach
+        ``s`` gets a standard error of about ``sqrt(s n / rr_sets)``.
+    seed : int or Generator, optional
+    workers : int, optional
+        Sampling threads (the result does not depend on it).
+    progress : callable, optional
+        ``progress(done, total)`` in RR sets.
+
+    Returns
+    -------
+    Reach
+
+    References
+    ----------
+    .. [1] C. Borgs, M. Brautbar, J. Chayes, B. Lucier. "Maximizing Social Influence in
+       Nearly Optimal Time." SODA 2014.
+
+    Examples
+    --------
+    >>> from downline.graph import Graph
+    >>> g = Graph.from_edges(["a", "a", "b"], ["b", "c", "d"], probs=1.0)
+    >>> r = reach(g, seed=1)
+    >>> r.top(2)["node"].tolist()
+    ['a', 'b']
+    >>> round(float(r.top(1)["reach"].iloc[0]))
+    4
+    """
+    model_name = check_model(graph, model)
+    n = graph.n
+    theta = max(100_000, 10 * n) if rr_sets is None else rr_sets
+    if isinstance(theta, bool) or not isinstance(theta, int | np.integer) or theta <= 0:
+        raise ParameterError(f"rr_sets must be a positive integer, not {rr_sets!r}",
+                             field="rr_sets")
+    entropy = root_entropy(seed)
+    track = _Tracker(progress)
+    track.expect(theta)
+    rr = RRSets(graph, model_name, entropy, stream=0, workers=workers)
+    rr.extend_to(int(theta), track)
+    total = len(rr)
+    p = rr.node_counts() / total
+    estimate = n * p
+    stderr = n * np.sqrt(p * (1.0 - p) / total)
+    params = {"model": model_name, "seed": seed, "entropy": entropy, "graph": graph.name}
+    return Reach(labels=graph.labels, estimate=estimate, stderr=stderr, rr_sets=total,
+                 params=params)

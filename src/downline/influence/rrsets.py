@@ -1,0 +1,225 @@
+"""Collections of reverse-reachable (RR) sets, sampled in independent chunks.
+
+A collection grows in chunks of a fixed number of RR sets. Chunk ``i`` of stream ``s`` is
+drawn from its own random stream, derived from the user's seed as
+``SeedSequence(entropy, spawn_key=(s, i))`` (what ``SeedSequence(seed).spawn`` would
+hand out), so a chunk is a pure function of (graph, model, stream, index): chunks can run
+on any thread or worker, in any order, and the collection is the same. Here they run on a
+thread pool (the numba kernels release the GIL); a Dask backend only has to map
+:func:`sample_chunk` over chunk indices.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
+
+import numpy as np
+
+from downline.errors import GraphError, ParameterError
+from downline.graph import Graph
+from downline.influence import _kernels
+
+__all__ = ["CHUNK_SIZE", "Model", "RRSets", "check_model", "root_entropy", "sample_chunk"]
+
+Model = Literal["ic", "lt"]
+
+CHUNK_SIZE = 4096
+"""RR sets per chunk; fixed so that a seed names the same collection on any machine."""
+
+# float32 weights of weighted cascade sum to 1 within a few ulps.
+_LT_TOLERANCE = 1e-4
+
+
+def check_model(graph: Graph, model: str) -> Model:
+    """Validate ``model`` for ``graph``; LT needs every node's in-weights to sum to <= 1."""
+    name = str(model).strip().lower()
+    if name not in ("ic", "lt"):
+        raise ParameterError(f"model must be 'ic' or 'lt', not {model!r}", field="model")
+    if graph.number_of_edges() == 0:
+        raise GraphError(f"graph {graph.name!r} has no edges: nothing can spread")
+    if name == "lt":
+        r = graph.reverse
+        sums = _kernels.in_weight_sums(r.indptr, r.probs, graph.n)
+        bad = np.flatnonzero(sums > 1.0 + _LT_TOLERANCE)
+        if bad.size:
+            v = int(bad[np.argmax(sums[bad])])
+            raise GraphError(
+                f"LT needs in-weights summing to at most 1, but node {graph.labels[v]!r} "
+                f"has {sums[v]:.4g} ({bad.size} node(s) exceed 1); use weights 'wc'",
+                field="weights",
+            )
+    return name  # type: ignore[return-value]
+
+
+def root_entropy(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
+    """The entropy every stream is derived from (fresh when ``seed`` is None)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.entropy)  # type: ignore[arg-type]
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed must be a non-negative int or a Generator, not {seed!r}",
+                             field="seed")
+    return int(seed)
+
+
+def _chunk_state(entropy: int, stream: int, index: int) -> np.uint64:
+    seq = np.random.SeedSequence(entropy, spawn_key=(stream, index))
+    return seq.generate_state(1, dtype=np.uint64)[0]
+
+
+def sample_chunk(
+    graph: Graph, model: Model, entropy: int, stream: int, index: int,
+    count: int = CHUNK_SIZE, logq: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk ``index`` of ``stream``: ``(offsets, members)`` of ``count`` RR sets.
+
+    ``logq`` is :func:`downline.influence._kernels.uniform_in_logq` of the graph, passed
+    in by callers that sample many chunks (computed here otherwise).
+    """
+    r = graph.reverse
+    state = _chunk_state(entropy, stream, index)
+    if model == "lt":
+        offsets, members, _ = _kernels.sample_lt(r.indptr, r.indices, r.probs, graph.n,
+                                                 count, state)
+        return offsets, members
+    if logq is None:
+        logq = _kernels.uniform_in_logq(r.indptr, r.probs, graph.n)
+    offsets, members, _ = _kernels.sample_ic(r.indptr, r.indices, r.probs, logq, graph.n,
+                                             count, state)
+    return offsets, members
+
+
+class RRSets:
+    """A growing collection of RR sets held as flat arrays.
+
+    Parameters
+    ----------
+    graph : Graph
+    model : {"ic", "lt"}
+    entropy : int
+        Root entropy (see :func:`root_entropy`).
+    stream : int
+        Which family of streams to draw from; collections with different streams are
+        independent.
+    workers : int, optional
+        Threads sampling chunks in parallel (default: the number of CPUs). The result
+        does not depend on it.
+    """
+
+    def __init__(
+        self, graph: Graph, model: Model, entropy: int, stream: int = 0,
+        workers: int | None = None,
+    ) -> None:
+        self.graph = graph
+        self.model = model
+        self.entropy = entropy
+        self.stream = stream
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._offsets = np.zeros(1024, dtype=np.int64)
+        self._members = np.empty(1 << 16, dtype=np.int32)
+        self._count = 0
+        self._chunks = 0
+        self._index: tuple[np.ndarray, np.ndarray] | None = None
+        self._logq: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """int64 offsets, one more than the number of sets."""
+        return self._offsets[: self._count + 1]
+
+    @property
+    def members(self) -> np.ndarray:
+        """int32 node ids of all sets, back to back."""
+        return self._members[: self._offsets[self._count]]
+
+    def stored_ids(self) -> int:
+        """Number of node ids stored (the sum of the set sizes)."""
+        return int(self._offsets[self._count])
+
+    def nbytes(self) -> int:
+        """Bytes allocated for the sets and their inverted index (when built)."""
+        used = self._members.nbytes + self._offsets.nbytes
+        if self._index is not None:
+            used += self._index[0].nbytes + self._index[1].nbytes
+        return used
+
+    def compact(self) -> None:
+        """Release the spare capacity of the growing buffers."""
+        self._members = self.members.copy()
+        self._offsets = self.offsets.copy()
+
+    def extend_to(
+        self, total: int, progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Sample whole chunks until the collection holds at least ``total`` sets."""
+        need = -(-(int(total) - self._count) // CHUNK_SIZE)
+        if need <= 0:
+            return
+        first = self._chunks
+        jobs = range(first, first + need)
+        r = self.graph.reverse  # built once here, before threads share it
+        if self.model == "ic" and self._logq is None:
+            self._logq = _kernels.uniform_in_logq(r.indptr, r.probs, self.graph.n)
+        logq = self._logq
+
+        def run(i: int) -> tuple[np.ndarray, np.ndarray]:
+            return sample_chunk(self.graph, self.model, self.entropy, self.stream, i,
+                                logq=logq)
+
+        if self.workers == 1 or need == 1:
+            results = map(run, jobs)
+            self._append_all(results, progress)
+        else:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                self._append_all(pool.map(run, jobs), progress)
+        self._chunks += need
+        self._index = None
+
+    def _append_all(self, results, progress: Callable[[int], None] | None) -> None:
+        for offsets, members in results:
+            self._append(offsets, members)
+            if progress is not None:
+                progress(CHUNK_SIZE)
+
+    def _append(self, offsets: np.ndarray, members: np.ndarray) -> None:
+        count = offsets.shape[0] - 1
+        base = self._offsets[self._count]
+        if self._count + count + 1 > self._offsets.shape[0]:
+            grown = np.empty(max(2 * self._offsets.shape[0], self._count + count + 1), np.int64)
+            grown[: self._count + 1] = self._offsets[: self._count + 1]
+            self._offsets = grown
+        end = base + members.shape[0]
+        if end > self._members.shape[0]:
+            grown_m = np.empty(max(2 * self._members.shape[0], end), np.int32)
+            grown_m[:base] = self._members[:base]
+            self._members = grown_m
+        self._members[base:end] = members
+        self._offsets[self._count + 1 : self._count + count + 1] = offsets[1:] + base
+        self._count += count
+
+    def inverted_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """node -> RR-set ids in CSR form (built once per size of the collection)."""
+        if self._index is None:
+            self.compact()
+            self._index = _kernels.invert(self.offsets, self.members, self.graph.n)
+        return self._index
+
+    def node_counts(self) -> np.ndarray:
+        """How many sets contain each node."""
+        return np.bincount(self.members, minlength=self.graph.n).astype(np.int64)
+
+    def coverage_fraction(self, seeds: np.ndarray) -> tuple[np.ndarray, float]:
+        """Marginal coverage of ``seeds`` in order, and the covered fraction of all sets."""
+        gains = _kernels.ordered_coverage(
+            self.offsets, self.members, np.asarray(seeds, dtype=np.int32), self.graph.n
+        )
+        return gains, float(gains.sum()) / max(self._count, 1)

@@ -1,0 +1,124 @@
+"""Shared fixtures of the influence tests: the research graphs, seed sets chosen once, and
+a small Monte Carlo estimator of IC/LT spread.
+
+The estimator is a test helper only: a forward simulation independent of the code under
+test (and of :mod:`downline.cascade`), so RR-set estimates are checked by another method.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numba import njit
+
+import downline
+from downline.graph import Graph
+from downline.influence import SeedSet, imm
+
+FACEBOOK = "facebook/facebook_OPIM_bidirected_4039n_176468arcs.txt"
+NETHEPT = "nethept/NetHEPT_snowgy_15233n_32235arcs_wc.txt"
+
+
+@pytest.fixture(scope="session")
+def facebook(shared_data: Path) -> Graph:
+    """ego-Facebook, every edge both ways, weighted cascade."""
+    return downline.read_graph(shared_data / FACEBOOK, weights="wc")
+
+
+@pytest.fixture(scope="session")
+def nethept(shared_data: Path) -> Graph:
+    """NetHEPT (the snowgy file) with the probabilities as given."""
+    return downline.read_graph(shared_data / NETHEPT, weights="given")
+
+
+@pytest.fixture(scope="session")
+def facebook_imm(facebook: Graph) -> SeedSet:
+    """IMM's 50 seeds on ego-Facebook, IC-WC, eps = 0.1 (fixed seed)."""
+    return imm(facebook, 50, model="ic", eps=0.1, seed=20151)
+
+
+@pytest.fixture(scope="session")
+def nethept_imm(nethept: Graph) -> SeedSet:
+    """IMM's 50 seeds on NetHEPT, IC with the given weights, eps = 0.1 (fixed seed)."""
+    return imm(nethept, 50, model="ic", eps=0.1, seed=20152)
+
+
+
+@njit(cache=True)
+def _ic_runs(indptr, indices, probs, n, seeds, runs, seed):
+    np.random.seed(seed)  # noqa: NPY002 - numba supports only the legacy API
+    sizes = np.empty(runs, dtype=np.int64)
+    mark = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    for r in range(runs):
+        tail = 0
+        for s in seeds:
+            if mark[s] != r:
+                mark[s] = r
+                queue[tail] = s
+                tail += 1
+        head = 0
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if mark[v] != r and np.random.random() < probs[e]:  # noqa: NPY002
+                    mark[v] = r
+                    queue[tail] = v
+                    tail += 1
+        sizes[r] = tail
+    return sizes
+
+
+@njit(cache=True)
+def _lt_runs(indptr, indices, probs, n, seeds, runs, seed):
+    np.random.seed(seed)  # noqa: NPY002 - numba supports only the legacy API
+    sizes = np.empty(runs, dtype=np.int64)
+    active = np.full(n, -1, dtype=np.int64)
+    touched = np.full(n, -1, dtype=np.int64)
+    threshold = np.empty(n, dtype=np.float64)
+    weight = np.zeros(n, dtype=np.float64)
+    queue = np.empty(n, dtype=np.int32)
+    for r in range(runs):
+        tail = 0
+        for s in seeds:
+            if active[s] != r:
+                active[s] = r
+                queue[tail] = s
+                tail += 1
+        head = 0
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if active[v] == r:
+                    continue
+                if touched[v] != r:
+                    touched[v] = r
+                    threshold[v] = np.random.random()  # noqa: NPY002
+                    weight[v] = 0.0
+                weight[v] += probs[e]
+                if weight[v] >= threshold[v]:
+                    active[v] = r
+                    queue[tail] = v
+                    tail += 1
+        sizes[r] = tail
+    return sizes
+
+
+def _mc_spread(graph: Graph, model: str, seeds, runs: int = 10_000, seed: int = 0):
+    """Mean and standard error of the spread of dense-index ``seeds``."""
+    kernel = _ic_runs if model == "ic" else _lt_runs
+    s = np.asarray(seeds, dtype=np.int32)
+    sizes = kernel(graph.indptr, graph.indices, graph.probs, graph.n, s, runs, seed)
+    return float(sizes.mean()), float(sizes.std(ddof=1) / np.sqrt(runs))
+
+
+@pytest.fixture(scope="session")
+def mc():
+    """``mc(graph, model, seed_indices, runs=10_000, seed=0) -> (mean, stderr)``."""
+    return _mc_spread
