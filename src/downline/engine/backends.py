@@ -77,6 +77,14 @@ class LocalBackend:
         self.close()
 
 
+def _one_kernel_thread() -> int:
+    """On a local worker: compiled kernels use one thread (the workers are the cores)."""
+    import numba
+
+    numba.set_num_threads(1)
+    return numba.get_num_threads()
+
+
 def _call_with_shared(fn: Callable[[Mapping[str, Any], Any], Any], shared: Any, task: Any) -> Any:
     return fn(shared, task)
 
@@ -119,14 +127,14 @@ class DaskBackend:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
-                # One compiled-kernel thread per worker process: the workers are the
-                # parallelism, and oversubscribed cores would only slow both down.
+                # One compiled-kernel thread per worker process (set below): the workers
+                # are the parallelism, and oversubscribed cores only slow both down.
                 self._cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, host="127.0.0.1",
-                    env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
                 )
                 self.client = Client(self._cluster)
+                self.client.run(_one_kernel_thread)
         except OSError as exc:
             raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         self.address = self.client.scheduler.address
@@ -165,14 +173,15 @@ class DaskBackend:
         results: list[Any] = [None] * len(futures)
         done = 0
         try:
-            for f in as_completed(futures):
+            # with_results: finished chunks are fetched in batches, not one round trip each
+            for f, result in as_completed(futures, with_results=True, raise_errors=False):
                 if f.status == "error":
                     exc = f.exception()
                     raise EngineError(
                         f"chunk {position[f.key]} of {len(futures)} failed on the cluster: "
                         f"{type(exc).__name__}: {exc}"
                     ) from exc
-                results[position[f.key]] = f.result()
+                results[position[f.key]] = result
                 done += 1
                 if progress is not None:
                     progress(done, len(futures))
