@@ -11,6 +11,7 @@ MODULES = [
     "downline.influence.imm",
     "downline.influence.baselines",
     "downline.influence.reach",
+    "downline.influence.report",
 ]
 
 

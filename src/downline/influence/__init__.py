@@ -16,10 +16,19 @@ from downline.influence.baselines import (
 )
 from downline.influence.imm import imm, opim_c
 from downline.influence.reach import Reach, reach
+from downline.influence.report import (
+    DEFAULT_METHODS,
+    METHODS,
+    InfluencerReport,
+    influencer_report,
+)
 from downline.influence.rrsets import RRSets, sample_chunk
 from downline.influence.seedset import SeedSet
 
 __all__ = [
+    "DEFAULT_METHODS",
+    "METHODS",
+    "InfluencerReport",
     "RRSets",
     "Reach",
     "SeedSet",
@@ -27,6 +36,7 @@ __all__ = [
     "degree_discount",
     "degree_ranking",
     "imm",
+    "influencer_report",
     "kcore_ranking",
     "opim_c",
     "pagerank_ranking",

@@ -1,0 +1,149 @@
+"""The influencer report, CELF and the ``downline influencers`` command."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from downline.cascade import spread
+from downline.cli import app, main
+from downline.genealogy import generate_genealogy
+from downline.graph import Graph
+from downline.influence import SeedSet, celf, imm, influencer_report
+
+
+@pytest.fixture(scope="module")
+def nethept_report(nethept: Graph):
+    return influencer_report(nethept, 20, mc_runs=2000, seed=3)
+
+
+def test_report_side_by_side(nethept_report, nethept: Graph) -> None:
+    rep = nethept_report
+    assert rep.methods == ["imm", "degree", "degree-discount", "pagerank", "kcore"]
+    frame = rep.to_frame()
+    assert frame["method"].tolist() == rep.methods
+    assert frame.set_index("method")["spread"].idxmax() == "imm"
+    assert (frame["ci_low"] < frame["spread"]).all() and (frame["spread"] < frame["ci_high"]).all()
+    overlap = rep.overlap()
+    assert (np.diag(overlap.to_numpy()) == 20).all()
+    assert (overlap.to_numpy() == overlap.to_numpy().T).all()
+    seeds = rep.seeds_frame()
+    assert len(seeds) == 5 * 20
+    imm_rows = seeds[seeds["method"] == "imm"]
+    idx = nethept.index_of(imm_rows["seed"].tolist())
+    assert imm_rows["frontline"].tolist() == nethept.out_degree()[idx].tolist()
+    assert (imm_rows["downline"] >= imm_rows["frontline"]).all()
+
+
+def test_report_spread_is_monte_carlo_not_rr(nethept_report, nethept: Graph) -> None:
+    rep = nethept_report
+    s = rep.seed_sets["imm"]
+    again = spread(nethept, "ic", s.indices, runs=2000, seed=rep.params["mc_seed"])
+    assert rep.spreads["imm"].mean == again.mean
+    assert rep.spreads["imm"].runs == 2000
+
+
+def test_report_json_dict(nethept_report) -> None:
+    d = nethept_report.to_dict()
+    assert d["seeds"] == nethept_report.seed_sets["imm"].seeds
+    assert set(d["methods"]) == set(nethept_report.methods)
+    assert d["methods"]["imm"]["monte_carlo"]["runs"] == 2000
+    json.dumps(d)  # plain Python values only
+
+
+def test_cascade_engine_agrees_with_test_estimator(facebook: Graph, facebook_imm: SeedSet,
+                                                   mc) -> None:
+    ours, se = mc(facebook, "ic", facebook_imm.indices, runs=4000, seed=8)
+    theirs = spread(facebook, "ic", facebook_imm.indices, runs=4000, seed=8)
+    assert abs(ours - theirs.mean) <= 4 * np.hypot(se, theirs.stderr)
+
+
+def test_report_on_a_sponsor_tree() -> None:
+    tree = generate_genealogy(400, seed=2)
+    rep = influencer_report(tree, 3, methods=["imm", "degree"], p=0.5, mc_runs=500, seed=1)
+    assert rep.k == 3 and len(rep.seeds) == 3
+    assert set(rep.seeds) <= set(np.asarray(tree.ids).tolist())
+    # In a tree the downline of a seed is its subtree: at least its recruits.
+    assert (rep.downline["imm"] >= rep.frontline["imm"]).all()
+
+
+def test_celf_matches_imm_on_a_small_graph() -> None:
+    rng = np.random.default_rng(5)
+    src = rng.integers(0, 150, 600)
+    dst = rng.integers(0, 150, 600)
+    g = Graph.from_edges(src, dst).with_weights("wc")
+    a = celf(g, 5, runs=500, seed=1)
+    b = imm(g, 5, eps=0.1, seed=1)
+    sa = spread(g, "ic", a.indices, runs=5000, seed=2).mean
+    sb = spread(g, "ic", b.indices, runs=5000, seed=2).mean
+    assert a.method == "celf" and a.params["estimates"] >= 150
+    assert sa >= 0.95 * sb and sb >= 0.95 * sa
+
+
+def test_report_rejects_unknown_method(nethept: Graph) -> None:
+    from downline.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="unknown method"):
+        influencer_report(nethept, 5, methods="imm,magic")
+    with pytest.raises(ParameterError, match="mc_runs"):
+        influencer_report(nethept, 5, mc_runs=0)
+
+
+runner = CliRunner()
+NETHEPT = "nethept/NetHEPT_snowgy_15233n_32235arcs_wc.txt"
+
+
+def test_cli_json_seeds_are_file_ids(shared_data) -> None:
+    path = str(shared_data / NETHEPT)
+    result = runner.invoke(app, ["influencers", path, "-k", "10", "--weights", "given",
+                                 "--mc-runs", "300", "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert len(out["seeds"]) == 10
+    assert out["seeds"] == out["methods"]["imm"]["seeds"]
+    assert all(isinstance(s, int) for s in out["seeds"])
+    assert set(out["methods"]) == {"imm", "degree", "degree-discount", "pagerank", "kcore"}
+
+
+def test_cli_table(shared_data) -> None:
+    path = str(shared_data / NETHEPT)
+    result = runner.invoke(app, ["influencers", path, "-k", "5", "--weights", "given",
+                                 "--methods", "imm,degree", "--mc-runs", "200", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "imm" in result.stdout and "degree" in result.stdout and "downline" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-k", "0"], "at least 1"),
+        (["-k", "99999"], "larger than the graph"),
+        (["--eps", "1"], "eps"),
+        (["--model", "sir"], "'ic' or 'lt'"),
+        (["--methods", "imm,foo"], "unknown method"),
+        (["--model", "lt", "--weights", "uniform:0.5"], "in-weights"),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_2(shared_data, capsys, args, message) -> None:
+    path = str(shared_data / NETHEPT)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["influencers", path, "--mc-runs", "10", *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and message in err and "\n" not in err
+
+
+def test_cli_sponsor_tree() -> None:
+    from downline.data import sample_path
+
+    path = str(sample_path("sample_genealogy.csv"))
+    result = runner.invoke(app, ["influencers", path, "--sponsor-tree", "-k", "3", "--p",
+                                 "0.6", "--methods", "imm,degree", "--mc-runs", "200",
+                                 "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert len(out["seeds"]) == 3
+    assert out["methods"]["imm"]["downline"][0] >= out["methods"]["imm"]["frontline"][0]
