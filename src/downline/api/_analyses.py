@@ -264,6 +264,19 @@ def ego_network(graph: Graph, node: Any, *, radius: int = 2, limit: int = 150) -
             "edges": edges, "truncated": truncated, "reach_out_degree": int(outdeg[start])}
 
 
+def _rogers_bands(rogers: Any, edges: np.ndarray) -> list[dict[str, Any]]:
+    """Rogers categories as spans of the period axis (period ``t`` covers ``t -+ 0.5``).
+
+    ``edges`` are the period boundaries in the units of the adoption times.
+    """
+    cuts = np.concatenate([[-np.inf], np.asarray(rogers.boundaries, dtype=np.float64), [np.inf]])
+    t_edges = np.arange(edges.shape[0], dtype=np.float64) + 0.5
+    pos = np.interp(np.clip(cuts, edges[0], edges[-1]), edges, t_edges)
+    names = [str(c) for c in rogers.table["category"]]
+    return [{"category": name, "t_start": float(pos[i]), "t_end": float(pos[i + 1])}
+            for i, name in enumerate(names)]
+
+
 def _bass_payload(model: Any, horizon: int) -> dict[str, Any]:
     forecast = model.forecast(horizon)
     return {"bass": model.to_dict(), "forecast": forecast.to_dict(orient="list")}
@@ -316,6 +329,11 @@ def adoption_fit(
             model = BassModel().fit(counts, p.astype(np.float64))
             rogers_times = times
             labels = [str(s)[:10] for s in starts]
+            stamps = pd.DatetimeIndex(pd.to_datetime(starts))
+            first = pd.to_datetime(times).min()
+            days = ((stamps - first) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64)
+            step = days[-1] - days[-2] if days.shape[0] > 1 else 1.0
+            edges = np.concatenate([days, [days[-1] + step]])
             data = {"t": p.tolist(), "adopters": counts.tolist(), "labels": labels,
                     "freq": used}
         elif adopters is not None:
@@ -331,6 +349,7 @@ def adoption_fit(
             model = BassModel().fit(counts)
             whole = np.round(counts)
             rogers_times = AdoptionData(per, whole, None, None, list(per)).adopter_times()
+            edges = np.concatenate([per, [per[-1] + 1]]).astype(np.float64)
             data = {"t": list(range(1, counts.shape[0] + 1)), "adopters": counts.tolist(),
                     "labels": [str(x) for x in per.tolist()], "freq": None}
         else:
@@ -339,14 +358,18 @@ def adoption_fit(
             new = np.clip(np.diff(np.concatenate([[0.0], curve])), 0, None)
             rogers_times = AdoptionData(np.arange(new.shape[0]), np.round(new), None, None,
                                         list(range(new.shape[0]))).adopter_times()
+            edges = np.arange(new.shape[0] + 1, dtype=np.float64)
             data = {"t": list(range(1, new.shape[0] + 1)), "adopters": new.tolist(),
                     "labels": [f"step {i}" for i in range(new.shape[0])], "freq": "step"}
         progress(0.6, 1.0, "Bass fitted")
         out = {"data": data, **_bass_payload(model, horizon)}
         try:
-            out["rogers"] = rogers_categories(rogers_times, method=rogers_method).to_dict()
+            rogers = rogers_categories(rogers_times, method=rogers_method)
+            out["rogers"] = rogers.to_dict()
+            out["rogers_bands"] = _rogers_bands(rogers, edges)
         except InputError as exc:
             out["rogers"] = None
+            out["rogers_bands"] = []
             caught.append(f"Rogers categories: {exc.message}")
         caught.extend(str(w.message) for w in record)
     out["warnings"] = caught

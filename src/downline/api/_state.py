@@ -140,7 +140,8 @@ class WorkspaceGuard:
             networks = _records(ws.networks())
             genealogies = _records(ws.genealogies())
             results = _records(ws.results().head(50))
-        size = Path(self.path).stat().st_size if Path(self.path).is_file() else 0
+        size = sum(p.stat().st_size for p in (Path(self.path), Path(f"{self.path}.wal"))
+                   if p.is_file())
         return {
             "path_name": Path(self.path).name,
             "file_bytes": size,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -44,7 +45,8 @@ def login(
     session = check_credentials(settings, user or None, token)
     if session is None:
         if "text/html" in request.headers.get("accept", ""):
-            return RedirectResponse("/login?failed=1", status_code=303)
+            target = quote(_safe_next(next_page), safe="/")
+            return RedirectResponse(f"/login?failed=1&next={target}", status_code=303)
         return JSONResponse({"detail": "wrong token or password"}, status_code=401)
     response = RedirectResponse(_safe_next(next_page), status_code=303)
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict",
