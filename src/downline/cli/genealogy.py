@@ -1,0 +1,151 @@
+"""``downline genealogy``: sponsor-tree reports and synthetic genealogies.
+
+Thin wrappers over :mod:`downline.genealogy`; every figure comes from its report
+functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from downline.cli._common import console, print_json
+from downline.genealogy import (
+    attrition,
+    downline_report,
+    generate_genealogy,
+    read_genealogy,
+    recruits_per_period,
+    write_genealogy,
+)
+
+__all__ = ["register"]
+
+_MAX_LEGS = 20
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``genealogy`` command group to ``app``."""
+    sub = typer.Typer(
+        help="Sponsor trees: downline size, depth, legs, recruits and attrition.",
+        no_args_is_help=True,
+    )
+    sub.command("report")(report)
+    sub.command("generate")(generate)
+    app.add_typer(sub, name="genealogy")
+
+
+def report(
+    file: Annotated[str, typer.Argument(help="Member table (CSV or Parquet).")],
+    member: Annotated[
+        str | None, typer.Option("--member", "-m", help="Report on this member's downline.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Date for active/left counts (default: last date in data)."),
+    ] = None,
+    freq: Annotated[str, typer.Option("--freq", help="Period: D, W, M, Q or Y.")] = "M",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Downline size, depth, levels, legs, recruits and attrition of a genealogy."""
+    gen = read_genealogy(Path(file))
+    summary = downline_report(gen, member, at=at)
+    recruits = recruits_per_period(gen, freq, member=member)
+    by_period = attrition(gen, freq, by="period", member=member)
+    by_level = attrition(gen, by="level", member=member, at=summary.at)
+    if as_json:
+        print_json(
+            {
+                "file": str(file),
+                "members": len(gen),
+                "roots": [_plain(r) for r in gen.roots[:_MAX_LEGS]],
+                "n_roots": int(gen.root_index.shape[0]),
+                "downline": summary.to_dict(),
+                "recruits": recruits.to_dict(),
+                "attrition_by_period": by_period.to_dict(),
+                "attrition_by_level": by_level.to_dict(),
+            }
+        )
+        return
+    who = "the whole company" if member is None else f"member {summary.member}"
+    roots = f"{gen.root_index.shape[0]} root(s)"
+    console.print(f"[bold]{file}[/bold]: {len(gen)} members, {roots}; downline of {who}")
+
+    head = Table(title=f"Downline at {summary.at}", show_header=False)
+    head.add_column("what")
+    head.add_column("value", justify="right")
+    for name, value in (
+        ("size", summary.size),
+        ("depth (levels)", summary.depth),
+        ("active", summary.active),
+        ("left", summary.left),
+        ("not yet joined", summary.not_joined),
+        ("frontline", len(summary.frontline)),
+        ("largest leg share", _num(summary.largest_leg_share)),
+        ("largest leg / rest", _num(summary.largest_to_rest)),
+        ("own volume", _num(summary.volume)),
+        ("group volume", _num(summary.group_volume)),
+    ):
+        head.add_row(name, str(value))
+    console.print(head)
+
+    levels = Table(title="Levels")
+    for col in ("level", "members", "active", "left", "attrition"):
+        levels.add_column(col, justify="right")
+    for lv, rate in zip(summary.levels, by_level.rate, strict=True):
+        levels.add_row(str(lv.level), str(lv.members), str(lv.active), str(lv.left), _pct(rate))
+    console.print(levels)
+
+    legs = Table(title=f"Legs (largest {min(_MAX_LEGS, len(summary.legs))} of {len(summary.legs)})")
+    for col in ("leg root", "size", "active"):
+        legs.add_column(col, justify="right")
+    for leg in summary.legs[:_MAX_LEGS]:
+        legs.add_row(str(leg.root), str(leg.size), str(leg.active))
+    console.print(legs)
+
+    periods = Table(title=f"Recruits and attrition per period ({recruits.freq})")
+    for col in ("period", "recruits", "active at start", "left", "attrition"):
+        periods.add_column(col, justify="right")
+    for k, period in enumerate(by_period.periods):
+        periods.add_row(
+            period,
+            str(by_period.joined[k]),
+            str(by_period.active_start[k]),
+            str(by_period.left[k]),
+            _pct(by_period.rate[k]),
+        )
+    console.print(periods)
+
+
+def generate(
+    out: Annotated[Path, typer.Argument(help="Output file (.csv, or .parquet).")],
+    n: Annotated[int, typer.Option("-n", "--members", help="Number of members.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    start: Annotated[str, typer.Option("--start", help="First day (YYYY-MM-DD).")] = "2024-01-01",
+    periods: Annotated[int, typer.Option("--periods", help="Months of history.")] = 24,
+    attrition_rate: Annotated[
+        float, typer.Option("--attrition-rate", help="Monthly probability of leaving.")
+    ] = 0.04,
+    roots: Annotated[int, typer.Option("--roots", help="Number of founders.")] = 1,
+) -> None:
+    """Write a synthetic genealogy (preferential-attachment recruiting, attrition)."""
+    gen = generate_genealogy(
+        n, seed=seed, start=start, periods=periods, attrition_rate=attrition_rate, roots=roots
+    )
+    path = write_genealogy(gen, out)
+    console.print(f"wrote {len(gen)} members to {path}")
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _num(value: float) -> str:
+    return "-" if value != value else f"{value:,.2f}"
+
+
+def _pct(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.1f}%"

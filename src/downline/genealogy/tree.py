@@ -1,0 +1,623 @@
+"""The `Genealogy`: an immutable sponsor tree (a forest) over flat arrays.
+
+This module builds and validates the tree from a table of members. Reading files lives
+in :mod:`downline.genealogy.io`, the reports in :mod:`downline.genealogy.reports` and the
+synthetic generator in :mod:`downline.genealogy.generate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from downline.errors import FormatError, GenealogyError
+from downline.genealogy import _kernels
+
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "Genealogy"]
+
+REQUIRED_COLUMNS = ("member_id", "sponsor_id", "joined_at")
+"""Columns every member table must have."""
+
+COLUMNS = (*REQUIRED_COLUMNS, "left_at", "rank", "volume")
+"""Every column a member table may have; others are ignored."""
+
+# How many offending values an error message names before it only counts the rest.
+_NAMED = 10
+_INT_TEXT = r"-?(?:0|[1-9][0-9]{0,17})"
+
+
+class Genealogy:
+    """A sponsor tree: who recruited whom, when they joined and left, rank and volume.
+
+    Build it with :func:`downline.genealogy.read_genealogy` or
+    :meth:`Genealogy.from_frame`; it cannot be changed afterwards. Members are numbered
+    densely ``0 .. n-1`` in input order; every array below is indexed that way, and
+    :meth:`index_of` turns a user's member id into that number.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        The member ids as given (int64, or object array of str).
+    parent : numpy.ndarray
+        int32 index of each member's sponsor, -1 for a root.
+    child_offsets, children : numpy.ndarray
+        The recruits in CSR form: the recruits of member ``i`` are
+        ``children[child_offsets[i]:child_offsets[i + 1]]`` (int64 offsets, int32 values),
+        in input order.
+    depth : numpy.ndarray
+        int32 level of each member below their root (0 for a root).
+    order : numpy.ndarray
+        int32 members in pre-order (an Euler tour's entry order): the downline of member
+        ``i`` is ``order[tin[i] + 1 : tin[i] + subtree_size[i]]``.
+    tin : numpy.ndarray
+        int32 position of each member in ``order``.
+    subtree_size : numpy.ndarray
+        int32 number of members in each member's subtree, the member included.
+    height : numpy.ndarray
+        int32 number of levels below each member (0 when they recruited nobody).
+    joined_at, left_at : numpy.ndarray
+        ``datetime64[D]`` dates; ``left_at`` is NaT for members who never left.
+    rank : numpy.ndarray or None
+        Object array of rank names (None when blank), or None without a rank column.
+    volume : numpy.ndarray
+        float64 personal volume (0 when absent).
+    root_index : numpy.ndarray
+        int32 indices of the roots, in input order.
+    source : str or None
+        The file the tree was read from, when it was read from one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"member_id": ["a", "b", "c"], "sponsor_id": [None, "a", "a"],
+    ...                       "joined_at": ["2024-01-01", "2024-02-01", "2024-02-03"]})
+    >>> gen = Genealogy.from_frame(frame)
+    >>> len(gen), list(gen.roots), list(gen.frontline("a"))
+    (3, ['a'], ['b', 'c'])
+    """
+
+    __slots__ = (
+        "_index",
+        "child_offsets",
+        "children",
+        "depth",
+        "height",
+        "ids",
+        "joined_at",
+        "left_at",
+        "order",
+        "parent",
+        "rank",
+        "root_index",
+        "source",
+        "subtree_size",
+        "tin",
+        "volume",
+    )
+
+    ids: np.ndarray
+    parent: np.ndarray
+    child_offsets: np.ndarray
+    children: np.ndarray
+    depth: np.ndarray
+    order: np.ndarray
+    tin: np.ndarray
+    subtree_size: np.ndarray
+    height: np.ndarray
+    joined_at: np.ndarray
+    left_at: np.ndarray
+    rank: np.ndarray | None
+    volume: np.ndarray
+    root_index: np.ndarray
+    source: str | None
+    _index: pd.Index | None
+
+    def __init__(self) -> None:
+        raise TypeError("build a Genealogy with read_genealogy() or Genealogy.from_frame()")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Genealogy cannot be changed")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Genealogy cannot be changed")
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Genealogy:
+        """Build and validate a genealogy from a DataFrame of members.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Columns ``member_id``, ``sponsor_id``, ``joined_at`` and optionally
+            ``left_at``, ``rank``, ``volume`` (names are matched ignoring case and
+            surrounding blanks; other columns are ignored). An empty or missing
+            ``sponsor_id`` makes the member a root.
+
+        Returns
+        -------
+        Genealogy
+
+        Raises
+        ------
+        FormatError
+            A missing column, an empty member id, a date or volume that cannot be read.
+        GenealogyError
+            Duplicate member ids, unknown sponsors, a member who left before joining, or
+            a sponsor cycle (its members are named).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({
+        ...     "member_id": [1, 2, 3], "sponsor_id": [None, 1, 2],
+        ...     "joined_at": ["2024-01-01", "2024-01-05", "2024-02-01"]}))
+        >>> gen.depth.tolist()
+        [0, 1, 2]
+        """
+        return _from_frame(frame)
+
+    @classmethod
+    def _from_arrays(
+        cls,
+        ids: np.ndarray,
+        parent: np.ndarray,
+        joined_at: np.ndarray,
+        left_at: np.ndarray,
+        rank: np.ndarray | None,
+        volume: np.ndarray,
+        source: str | None = None,
+        where: Any = None,
+    ) -> Genealogy:
+        """Build from a validated parent array; raises on cycles."""
+        n = int(parent.shape[0])
+        parent = np.ascontiguousarray(parent, dtype=np.int32)
+        is_root = parent < 0
+        root_index = np.flatnonzero(is_root).astype(np.int32)
+        has_parent = ~is_root
+        counts = np.bincount(parent[has_parent], minlength=n)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        # A stable sort on the sponsor keeps each member's recruits in input order.
+        members = np.flatnonzero(has_parent)
+        children = members[np.argsort(parent[has_parent], kind="stable")].astype(np.int32)
+        order, tin, depth, reached = _kernels.euler_tour(root_index, offsets, children, n)
+        if reached < n:
+            _raise_cycles(ids, parent, tin < 0, source, where)
+        size, height = _kernels.subtree_aggregates(order, parent, depth)
+
+        self = object.__new__(cls)
+        values = {
+            "ids": ids,
+            "parent": parent,
+            "child_offsets": offsets,
+            "children": children,
+            "depth": depth,
+            "order": order,
+            "tin": tin,
+            "subtree_size": size,
+            "height": height,
+            "joined_at": joined_at.astype("datetime64[D]"),
+            "left_at": left_at.astype("datetime64[D]"),
+            "rank": rank,
+            "volume": np.asarray(volume, dtype=np.float64),
+            "root_index": root_index,
+        }
+        for name, value in values.items():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "_index", None)
+        return self
+
+    def _replace(self, **values: Any) -> Genealogy:
+        """A copy with some attributes swapped (the tree itself must stay the same)."""
+        other = object.__new__(type(self))
+        for name in self.__slots__:
+            value = values.get(name, getattr(self, name))
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            object.__setattr__(other, name, value)
+        return other
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.parent.shape[0])
+
+    def __repr__(self) -> str:
+        where = f", source={self.source!r}" if self.source else ""
+        return (
+            f"Genealogy(members={len(self)}, roots={self.root_index.shape[0]}, "
+            f"levels={int(self.depth.max()) + 1 if len(self) else 0}{where})"
+        )
+
+    @property
+    def n(self) -> int:
+        """Number of members."""
+        return len(self)
+
+    @property
+    def roots(self) -> np.ndarray:
+        """The ids of the members without a sponsor (several roots are allowed)."""
+        return self.ids[self.root_index]
+
+    def index_of(self, member: Hashable) -> int:
+        """The dense index of ``member``.
+
+        An int is also looked up as text and a numeric string as an int, so that ids read
+        from a command line match either kind.
+
+        Raises
+        ------
+        GenealogyError
+            When no member has that id.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({
+        ...     "member_id": [7, 9], "sponsor_id": [None, 7],
+        ...     "joined_at": ["2024-01-01", "2024-01-02"]}))
+        >>> gen.index_of(9), gen.index_of("9")
+        (1, 1)
+        """
+        index = self._lookup()
+        for key in _key_variants(member, self.ids.dtype.kind == "i"):
+            pos = index.get_indexer([key])[0]
+            if pos >= 0:
+                return int(pos)
+        raise GenealogyError(f"no member with id {member!r}", path=self.source, field="member")
+
+    def _lookup(self) -> pd.Index:
+        if self._index is None:
+            object.__setattr__(self, "_index", pd.Index(self.ids))
+        assert self._index is not None
+        return self._index
+
+    def downline(self, member: Hashable) -> np.ndarray:
+        """Ids of everyone below ``member``, in pre-order (the member excluded)."""
+        i = self.index_of(member)
+        return self.ids[self._downline_slice(i)]
+
+    def upline(self, member: Hashable) -> np.ndarray:
+        """Ids of ``member``'s sponsor, their sponsor, ... up to the root."""
+        i = self.index_of(member)
+        chain = []
+        p = int(self.parent[i])
+        while p >= 0:
+            chain.append(p)
+            p = int(self.parent[p])
+        return self.ids[np.asarray(chain, dtype=np.int64)]
+
+    def frontline(self, member: Hashable) -> np.ndarray:
+        """Ids of the members ``member`` recruited directly."""
+        i = self.index_of(member)
+        return self.ids[self.children[self.child_offsets[i] : self.child_offsets[i + 1]]]
+
+    def sponsor(self, member: Hashable) -> Any:
+        """The id of ``member``'s sponsor, or None for a root."""
+        p = int(self.parent[self.index_of(member)])
+        return None if p < 0 else _plain(self.ids[p])
+
+    def _downline_slice(self, i: int) -> np.ndarray:
+        start = int(self.tin[i])
+        return self.order[start + 1 : start + int(self.subtree_size[i])]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The member table back, one row per member in input order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({
+        ...     "member_id": ["a", "b"], "sponsor_id": ["", "a"],
+        ...     "joined_at": ["2024-01-01", "2024-01-02"]}))
+        >>> gen.to_frame()["sponsor_id"].isna().tolist()
+        [True, False]
+        """
+        sponsor = np.empty(len(self), dtype=object)
+        has = self.parent >= 0
+        sponsor[has] = self.ids[self.parent[has]]
+        sponsor[~has] = None
+        if self.ids.dtype.kind == "i":
+            sponsor_col: Any = pd.array(sponsor, dtype="Int64")
+        else:
+            sponsor_col = sponsor
+        data: dict[str, Any] = {
+            "member_id": self.ids,
+            "sponsor_id": sponsor_col,
+            "joined_at": self.joined_at,
+            "left_at": self.left_at,
+        }
+        if self.rank is not None:
+            data["rank"] = self.rank
+        data["volume"] = self.volume
+        return pd.DataFrame(data)
+
+
+# -- building from a frame ---------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _key_variants(member: Hashable, int_ids: bool) -> list[Hashable]:
+    keys: list[Hashable] = [member]
+    if int_ids and isinstance(member, str):
+        text = member.strip()
+        if text.lstrip("-").isdigit():
+            keys.append(int(text))
+    elif not int_ids and isinstance(member, int | np.integer):
+        keys.append(str(member))
+    return keys
+
+
+class _Where:
+    """Names rows in messages: file lines when read from a file, else frame rows."""
+
+    def __init__(self, path: str | None, lines: np.ndarray | None, index: pd.Index) -> None:
+        self.path = path
+        self.lines = lines
+        self.index = index
+
+    def line(self, row: int) -> int | None:
+        return None if self.lines is None else int(self.lines[row])
+
+    def label(self, row: int) -> str:
+        if self.lines is not None:
+            return f"line {int(self.lines[row])}"
+        return f"row {self.index[row]!r}"
+
+    def first_line(self, rows: np.ndarray) -> int | None:
+        return None if self.lines is None or rows.size == 0 else int(self.lines[rows[0]])
+
+
+def _more(count: int) -> str:
+    return f" and {count - _NAMED} more" if count > _NAMED else ""
+
+
+def _match_columns(frame: pd.DataFrame, where: _Where) -> dict[str, Hashable]:
+    found: dict[str, Hashable] = {}
+    for col in frame.columns:
+        key = str(col).strip().lower()
+        if key in COLUMNS and key not in found:
+            found[key] = col
+    missing = [c for c in REQUIRED_COLUMNS if c not in found]
+    if missing:
+        have = ", ".join(str(c) for c in frame.columns) or "none"
+        raise FormatError(
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED_COLUMNS)} "
+            f"(optional {', '.join(COLUMNS[3:])}), found {have}",
+            path=where.path,
+            line=1 if where.lines is not None else None,
+            field=missing[0],
+        )
+    return found
+
+
+def _text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Stripped text of a column (object array) and the mask of blank or missing cells."""
+    missing = series.isna().to_numpy()
+    if series.dtype.kind == "f":
+        # Integer ids in a column with blanks arrive as floats: write 3.0 back as "3".
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = np.isfinite(values)
+        integral = finite & (np.floor(values) == values)
+        text = np.full(values.shape[0], "", dtype=object)
+        text[integral] = values[integral].astype(np.int64).astype(str)
+        text[finite & ~integral] = values[finite & ~integral].astype(str)
+        missing = missing | ~finite
+    else:
+        text = np.array(series.astype(str).str.strip(), dtype=object)
+    blank = missing | (text == "")
+    text[blank] = ""
+    return text, blank
+
+
+def _member_ids(series: pd.Series, where: _Where, numeric_text: bool) -> np.ndarray:
+    kind = series.dtype.kind
+    if kind in "iu" and not series.isna().any():
+        return series.to_numpy(dtype=np.int64)
+    text, blank = _text(series)
+    if blank.any():
+        rows = np.flatnonzero(blank)
+        named = ", ".join(where.label(r) for r in rows[:_NAMED])
+        raise FormatError(
+            f"member_id is empty on {named}{_more(rows.size)}; every member needs an id",
+            path=where.path,
+            line=where.first_line(rows),
+            field="member_id",
+        )
+    if (kind == "f" or numeric_text) and _all_int_text(text):
+        return text.astype(np.int64)
+    return text
+
+
+def _all_int_text(text: np.ndarray) -> bool:
+    if text.size == 0:
+        return False
+    return bool(pd.Series(text, dtype=object).str.fullmatch(_INT_TEXT).all())
+
+
+def _sponsor_keys(series: pd.Series, int_ids: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sponsor keys comparable with the member ids, the root mask and a 'not an id' mask."""
+    text, blank = _text(series)
+    if not int_ids:
+        return text, blank, np.zeros(text.shape[0], dtype=bool)
+    ok = pd.Series(text, dtype=object).str.fullmatch(_INT_TEXT).to_numpy(dtype=bool) & ~blank
+    keys = np.zeros(text.shape[0], dtype=np.int64)
+    keys[ok] = text[ok].astype(np.int64)
+    return keys, blank, ~ok & ~blank
+
+
+def _dates(series: pd.Series, name: str, where: _Where, required: bool) -> np.ndarray:
+    if series.dtype.kind == "M":
+        values = series.to_numpy().astype("datetime64[D]")
+        blank = np.isnat(values)
+        bad = np.zeros_like(blank)
+    else:
+        text, blank = _text(series)
+        parsed = pd.to_datetime(pd.Series(text, dtype=object), format="ISO8601", errors="coerce")
+        values = parsed.to_numpy().astype("datetime64[D]")
+        bad = np.isnat(values) & ~blank
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            named = ", ".join(f"{where.label(r)} ({text[r]!r})" for r in rows[:_NAMED])
+            raise FormatError(
+                f"{name} is not a date on {named}{_more(rows.size)}; expected YYYY-MM-DD",
+                path=where.path,
+                line=where.first_line(rows),
+                field=name,
+            )
+    if required and blank.any():
+        rows = np.flatnonzero(blank)
+        named = ", ".join(where.label(r) for r in rows[:_NAMED])
+        raise FormatError(
+            f"{name} is empty on {named}{_more(rows.size)}; expected YYYY-MM-DD",
+            path=where.path,
+            line=where.first_line(rows),
+            field=name,
+        )
+    return values
+
+
+def _volume(series: pd.Series, where: _Where) -> np.ndarray:
+    if series.dtype.kind in "iuf":
+        return np.nan_to_num(series.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0)
+    text, blank = _text(series)
+    values = np.array(
+        pd.to_numeric(pd.Series(text, dtype=object), errors="coerce"), dtype=np.float64
+    )
+    bad = np.isnan(values) & ~blank
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        named = ", ".join(f"{where.label(r)} ({text[r]!r})" for r in rows[:_NAMED])
+        raise FormatError(
+            f"volume is not a number on {named}{_more(rows.size)}",
+            path=where.path,
+            line=where.first_line(rows),
+            field="volume",
+        )
+    values[blank] = 0.0
+    return values
+
+
+def _show(value: Any) -> str:
+    return repr(_plain(value))
+
+
+def _from_frame(
+    frame: pd.DataFrame,
+    *,
+    path: str | None = None,
+    lines: np.ndarray | None = None,
+    numeric_text: bool = False,
+) -> Genealogy:
+    """Validate ``frame`` and build the tree; ``lines`` maps rows to file lines."""
+    if not isinstance(frame, pd.DataFrame):
+        raise FormatError(f"expected a pandas DataFrame of members, got {type(frame).__name__}")
+    where = _Where(path, lines, frame.index)
+    cols = _match_columns(frame, where)
+    if len(frame) == 0:
+        raise FormatError("no members: the table has no rows", path=path)
+
+    ids = _member_ids(frame[cols["member_id"]], where, numeric_text)
+    int_ids = ids.dtype.kind == "i"
+    sponsor, is_root, not_id = _sponsor_keys(frame[cols["sponsor_id"]], int_ids)
+    joined = _dates(frame[cols["joined_at"]], "joined_at", where, required=True)
+    n = ids.shape[0]
+    left = (
+        _dates(frame[cols["left_at"]], "left_at", where, required=False)
+        if "left_at" in cols
+        else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    )
+    volume = _volume(frame[cols["volume"]], where) if "volume" in cols else np.zeros(n)
+    rank = None
+    if "rank" in cols:
+        rank_text, rank_blank = _text(frame[cols["rank"]])
+        rank = rank_text.astype(object)
+        rank[rank_blank] = None
+
+    problems: list[str] = []
+    index = pd.Index(ids)
+    duplicated = index.duplicated(keep=False)
+    if duplicated.any():
+        rows = np.flatnonzero(duplicated)
+        groups = pd.Series(rows).groupby(ids[rows], sort=False)
+        named = [
+            f"{_show(key)} ({', '.join(where.label(r) for r in grp.to_numpy())})"
+            for key, grp in list(groups)[:_NAMED]
+        ]
+        count = groups.ngroups
+        problems.append(f"duplicate member ids: {', '.join(named)}{_more(count)}")
+        index = index[~index.duplicated(keep="first")]
+        first_rows = np.flatnonzero(~pd.Index(ids).duplicated(keep="first"))
+    else:
+        first_rows = None
+
+    parent = np.full(n, -1, dtype=np.int64)
+    has = ~is_root & ~not_id
+    found = index.get_indexer(sponsor[has]) if has.any() else np.empty(0, dtype=np.int64)
+    if first_rows is not None:
+        found = np.where(found >= 0, first_rows[np.maximum(found, 0)], -1)
+    parent[has] = found
+    unknown = ~is_root & (parent < 0)
+    if unknown.any():
+        rows = np.flatnonzero(unknown)
+        sponsor_text, _ = _text(frame[cols["sponsor_id"]])
+        named = ", ".join(
+            f"{_show(ids[r])} ({where.label(r)}) names {sponsor_text[r]!r}" for r in rows[:_NAMED]
+        )
+        problems.append(f"unknown sponsors: {named}{_more(rows.size)}")
+    early = ~np.isnat(left) & (left < joined)
+    if early.any():
+        rows = np.flatnonzero(early)
+        named = ", ".join(
+            f"{_show(ids[r])} ({where.label(r)}: joined {joined[r]}, left {left[r]})"
+            for r in rows[:_NAMED]
+        )
+        problems.append(f"members who left before joining: {named}{_more(rows.size)}")
+    if problems:
+        bad_rows = np.flatnonzero(duplicated | unknown | early)
+        raise GenealogyError(
+            "; ".join(problems), path=path, line=where.first_line(bad_rows)
+        )
+    return Genealogy._from_arrays(ids, parent, joined, left, rank, volume, path, where)
+
+
+def _raise_cycles(
+    ids: np.ndarray, parent: np.ndarray, unreached: np.ndarray, path: str | None, where: Any
+) -> None:
+    members, offsets = _kernels.find_cycles(parent, unreached)
+    described = []
+    first_rows: list[int] = []
+    for k in range(min(offsets.shape[0] - 1, _NAMED)):
+        cycle = members[offsets[k] : offsets[k + 1]]
+        first_rows.append(int(cycle.min()))
+        if cycle.size == 1:
+            described.append(f"{_show(ids[cycle[0]])} is their own sponsor")
+            continue
+        names = [_show(ids[m]) for m in cycle[:_NAMED]]
+        if cycle.size > _NAMED:
+            names.append(f"... ({cycle.size} members)")
+        names.append(_show(ids[cycle[0]]))
+        described.append(" -> ".join(names))
+    count = offsets.shape[0] - 1
+    line = None
+    if isinstance(where, _Where) and first_rows:
+        line = where.line(first_rows[0])
+    stranded = int(unreached.sum()) - int(members.shape[0])
+    below = f"; {stranded} more members hang below them" if stranded else ""
+    raise GenealogyError(
+        f"sponsor cycle{'s' if count > 1 else ''} (each member is sponsored by the next): "
+        f"{'; '.join(described)}{_more(count)}{below}",
+        path=path,
+        line=line,
+    )
