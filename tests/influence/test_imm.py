@@ -133,3 +133,13 @@ def test_progress_is_reported(nethept: Graph) -> None:
     imm(nethept, 5, eps=0.5, seed=1, progress=lambda d, t: calls.append((d, t)))
     assert calls and calls[-1][0] > 0
     assert all(t is None or d <= t for d, t in calls)
+
+
+def test_k_equal_to_n_takes_every_node_and_exact_gains() -> None:
+    # 0 -> 1 -> 2 and 0 -> 2 (WC: p = 1, 0.5, 0.5), 5 -> 6; 0 and 5 have no in-edges.
+    g = Graph.from_edges([0, 0, 1, 5], [1, 2, 2, 6]).with_weights("wc")
+    s = imm(g, 5, eps=0.3, seed=1)
+    assert s.seeds[:3] == [0, 5, 2] and sorted(s.seeds) == [0, 1, 2, 5, 6]
+    assert s.spread_estimate == pytest.approx(5.0)
+    exact = [1 + 1 + 0.75, 2.0, 0.25, 0.0, 0.0]
+    assert s.gains == pytest.approx(exact, abs=4 * s.stderr + 0.02)
