@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/downline demo
 
 test: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 

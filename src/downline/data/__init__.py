@@ -22,3 +22,4 @@ def sample_path(name: str = SAMPLE_GRAPH) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"no bundled sample named {name!r}")
     return path
+
