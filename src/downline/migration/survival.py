@@ -414,10 +414,10 @@ def leader_departure(
     >>> import pandas as pd
     >>> from downline.genealogy import Genealogy
     >>> gen = Genealogy.from_frame(pd.DataFrame({
-    ...     "member_id": [1, 2, 3, 4, 5], "sponsor_id": [None, 1, 2, 2, 1],
+    ...     "member_id": ["1", "2", "3", "4", "5"], "sponsor_id": [None, "1", "2", "2", "1"],
     ...     "joined_at": ["2024-01-01"] * 5,
     ...     "left_at": [None, "2024-03-01", "2024-03-11", None, "2024-06-01"]}))
-    >>> dep = leader_departure(gen, 2)
+    >>> dep = leader_departure(gen, "2")
     >>> dep.summary()[["group", "n", "left"]].values.tolist()
     [['downline', 2, 1], ['frontline', 2, 1], ['rest', 2, 1]]
     """
