@@ -23,6 +23,8 @@ __all__ = ["read_genealogy", "write_genealogy"]
 
 _PARQUET = (".parquet", ".pq")
 _TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+# A blank line inside the text (it is already stripped at both ends).
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
 
 
 def read_genealogy(
@@ -110,23 +112,17 @@ def _read_csv(path: Path, sep: str | None) -> Genealogy:
         raise FormatError(
             f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", path=path, line=line
         ) from exc
-    kept: list[str] = []
-    numbers: list[int] = []
-    for number, line_text in enumerate(text.splitlines(), start=1):
-        stripped = line_text.strip()
-        if stripped and not stripped.startswith("#"):
-            kept.append(line_text)
-            numbers.append(number)
-    if not kept:
+    body, numbers = _content(text)
+    if numbers.size == 0:
         raise FormatError("empty file: expected a header line and members", path=path)
-    header_line = numbers[0]
-    if len(kept) == 1:
-        raise FormatError("no members: the file has only a header", path=path, line=header_line)
-    delimiter = sep if sep is not None else _guess_sep(kept[0])
-    header = _split_header(kept[0], delimiter)
+    if numbers.size == 1:
+        raise FormatError("no members: the file has only a header", path=path, line=numbers[0])
+    first = body.split("\n", 1)[0]
+    delimiter = sep if sep is not None else _guess_sep(first)
+    header = _split_header(first, delimiter)
     try:
         frame = pd.read_csv(
-            io.StringIO("\n".join(kept)),
+            io.StringIO(body),
             sep=delimiter,
             dtype=str,
             keep_default_na=False,
@@ -136,11 +132,29 @@ def _read_csv(path: Path, sep: str | None) -> Genealogy:
         )
     except pd.errors.ParserError as exc:
         raise _tokenize_error(exc, path, numbers, header) from exc
-    lines = np.asarray(numbers[1:], dtype=np.int64)
-    if len(frame) != lines.shape[0]:
+    lines: np.ndarray | None = numbers[1:]
+    if len(frame) != numbers.size - 1:
         # Quoted fields spanning lines: rows no longer map to lines one to one.
         lines = None
     return _from_frame(frame, path=str(path), lines=lines, numeric_text=True)
+
+
+def _content(text: str) -> tuple[str, np.ndarray]:
+    """The text without blank and ``#`` comment lines, and the file line of each kept line."""
+    text = text.rstrip().replace("\r\n", "\n")
+    if not text:
+        return "", np.zeros(0, dtype=np.int64)
+    if "\r" not in text and "#" not in text and not _BLANK_LINE.search(text):
+        # The common case, kept fast: nothing to drop, line k of the body is line k.
+        return text, np.arange(1, text.count("\n") + 2, dtype=np.int64)
+    kept: list[str] = []
+    numbers: list[int] = []
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        stripped = line_text.strip()
+        if stripped and not stripped.startswith("#"):
+            kept.append(line_text)
+            numbers.append(number)
+    return "\n".join(kept), np.asarray(numbers, dtype=np.int64)
 
 
 def _guess_sep(header: str) -> str:
@@ -157,13 +171,13 @@ def _split_header(header: str, sep: str) -> list[str]:
 
 
 def _tokenize_error(
-    exc: pd.errors.ParserError, path: Path, numbers: list[int], header: list[str]
+    exc: pd.errors.ParserError, path: Path, numbers: np.ndarray, header: list[str]
 ) -> FormatError:
     match = _TOKENIZE.search(str(exc))
     if match is None:
         return FormatError(f"cannot parse as CSV ({exc})", path=path)
     expected, stream_line, saw = (int(g) for g in match.groups())
-    line = numbers[stream_line - 1] if stream_line - 1 < len(numbers) else None
+    line = int(numbers[stream_line - 1]) if stream_line - 1 < numbers.size else None
     return FormatError(
         f"expected {expected} fields ({', '.join(h.strip() for h in header)}), found {saw}",
         path=path,

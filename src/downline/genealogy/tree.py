@@ -435,15 +435,24 @@ def _member_ids(series: pd.Series, where: _Where, numeric_text: bool) -> np.ndar
             line=where.first_line(rows),
             field="member_id",
         )
-    if (kind == "f" or numeric_text) and _all_int_text(text):
-        return text.astype(np.int64)
+    if kind == "f" or numeric_text:
+        ok, values = _int_text(series, text)
+        if ok.all():
+            return values
     return text
 
 
-def _all_int_text(text: np.ndarray) -> bool:
-    if text.size == 0:
-        return False
-    return bool(pd.Series(text, dtype=object).str.fullmatch(_INT_TEXT).all())
+def _int_text(series: pd.Series, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of the cells written as plain integers, and their values (0 elsewhere)."""
+    if series.dtype.kind == "f":
+        stripped = pd.Series(text, dtype="str")
+    else:
+        stripped = series.astype("str").str.strip()
+    ok = np.array(stripped.str.fullmatch(_INT_TEXT).fillna(False), dtype=bool)
+    values = np.zeros(ok.shape[0], dtype=np.int64)
+    if ok.any():
+        values[ok] = stripped[ok].astype("int64").to_numpy()
+    return ok, values
 
 
 def _sponsor_keys(series: pd.Series, int_ids: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -451,9 +460,8 @@ def _sponsor_keys(series: pd.Series, int_ids: bool) -> tuple[np.ndarray, np.ndar
     text, blank = _text(series)
     if not int_ids:
         return text, blank, np.zeros(text.shape[0], dtype=bool)
-    ok = pd.Series(text, dtype=object).str.fullmatch(_INT_TEXT).to_numpy(dtype=bool) & ~blank
-    keys = np.zeros(text.shape[0], dtype=np.int64)
-    keys[ok] = text[ok].astype(np.int64)
+    ok, keys = _int_text(series, text)
+    ok = ok & ~blank
     return keys, blank, ~ok & ~blank
 
 
