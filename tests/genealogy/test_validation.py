@@ -260,3 +260,21 @@ def test_bad_parquet(tmp_path: Path) -> None:
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="directory"):
         read_genealogy(tmp_path)
+
+
+def test_gzip_and_whitespace_separated(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "tree.csv.gz"
+    path.write_bytes(gzip.compress(b"member_id sponsor_id joined_at\n1 0 2024-01-01\n0 - x\n"))
+    with pytest.raises(FormatError, match="line 3"):
+        read_genealogy(path)
+    path.write_bytes(gzip.compress((HEADER + "a,,2024-01-01\nb,a,2024-01-02\n").encode()))
+    assert read_genealogy(path).parent.tolist() == [-1, 0]
+    spaced = write(tmp_path, "member_id  sponsor_id\tjoined_at\n1  \t\n")
+    with pytest.raises(FormatError):
+        read_genealogy(spaced)
+    # Runs of blanks separate fields too (then no field can be empty).
+    text = "member_id sponsor_id joined_at\nr 0 2024-01-01\n0   r 2024-01-02\n"
+    with pytest.raises(GenealogyError, match="'r' -> '0' -> 'r'"):
+        read_genealogy(write(tmp_path, text))
