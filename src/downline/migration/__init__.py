@@ -12,6 +12,8 @@
 - :mod:`downline.migration.calibrate`: :func:`calibrate` estimates the migration model
   (follow probability or thresholds, attrition, backfill) with intervals;
   :func:`forecast` simulates held-back steps with :mod:`downline.cascade`.
+- :mod:`downline.migration.report`: :func:`migration_report`, all of it at once (what
+  ``downline migration report`` prints).
 - :mod:`downline.migration.generate`: :func:`generate_migration`, migrations with known
   parameters.
 
@@ -52,6 +54,7 @@ from downline.migration.io import (
     read_migration,
     write_migration,
 )
+from downline.migration.report import MigrationReport, migration_report
 from downline.migration.survival import (
     LeaderDeparture,
     Retention,
@@ -70,6 +73,7 @@ __all__ = [
     "Forecast",
     "LeaderDeparture",
     "MigrationData",
+    "MigrationReport",
     "Retention",
     "SurvivalCurve",
     "ThresholdFit",
@@ -87,6 +91,7 @@ __all__ = [
     "generate_migration",
     "kaplan_meier",
     "leader_departure",
+    "migration_report",
     "moving_exposure",
     "moving_steps",
     "random_follow_graph",

@@ -1,0 +1,175 @@
+"""``downline migration``: measure a real platform jump, or generate an example one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from downline.cli._common import console, print_json
+from downline.errors import ParameterError
+
+
+def _fmt(v: Any, spec: str = ".3g") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float | np.floating):
+        return "-" if not np.isfinite(v) else format(float(v), spec)
+    return str(v)
+
+
+def _report(members: Path, follows: Path, new_follows: Path | None, identities: Path | None,
+            top: int, period: str, follow: str, do_forecast: bool, train_fraction: float,
+            runs: int, seed: int, observed_until: str | None, strict: bool,
+            as_json: bool) -> None:
+    from downline.migration import migration_report, read_migration
+
+    data = read_migration(members, follows, identities=identities, new_follows=new_follows,
+                          observed_until=observed_until, strict=strict)
+    rep = migration_report(data, top=top, period=period, follow=follow,  # type: ignore[arg-type]
+                           with_forecast=do_forecast, train_fraction=train_fraction,
+                           runs=runs, seed=seed)
+    if as_json:
+        print_json(rep.to_dict())
+        return
+    s = rep.summary
+    console.print(f"[bold]Migration[/bold]: {s['people']} people, {s['movers']} movers, "
+                  f"{s['stayers']} stayers, {s['newcomers']} newcomers; {s['follows']} "
+                  f"follows; moves {s['first_move'][:10]} .. {s['last_move'][:10]}, "
+                  f"observed until {s['observed_until'][:10]}", highlight=False)
+    counts = rep.validation.counts()
+    if counts:
+        console.print("issues (kept out of the analysis): " + ", ".join(
+            f"{k} {v}" for k, v in counts.items()), style="yellow", highlight=False)
+    t = Table(title=f"Follow-through: top {len(rep.follow_through)} movers")
+    cols = ("person", "moved", "followers", "at risk", "moved after", "share [95%]",
+            "base", "lift", "re-follow", "lag days (median)")
+    for c in cols:
+        t.add_column(c, justify="right")
+    for r in rep.follow_through.itertuples(index=False):
+        t.add_row(str(r.person_id), str(r.moved_at.date()), str(r.followers),
+                  str(r.at_risk), str(r.moved_after),
+                  f"{_fmt(r.share, '.1%')} [{_fmt(r.share_low, '.0%')}, "
+                  f"{_fmt(r.share_high, '.0%')}]",
+                  _fmt(r.base_rate, ".1%"), _fmt(r.lift, ".2f"),
+                  _fmt(r.refollow_share, ".0%"), _fmt(r.lag_median_days, ".1f"))
+    console.print(t)
+    if not rep.exposure.empty:
+        e = Table(title="Exposure when moving, by Rogers category")
+        for c in ("category", "movers", "threshold mean", "threshold median",
+                  "followees moved before"):
+            e.add_column(c, justify="right")
+        for r in rep.exposure.itertuples(index=False):
+            e.add_row(str(r.category), str(r.movers), _fmt(r.threshold_mean),
+                      _fmt(r.threshold_median), _fmt(r.moved_before_mean))
+        console.print(e)
+    k = Table(title="Retention (Kaplan-Meier)")
+    for c in ("platform", "group", "n", "left", "median days", "stay 7d", "stay 30d",
+              "stay 90d"):
+        k.add_column(c, justify="right")
+    for ret in (rep.retention_new, rep.retention_old):
+        for r in ret.summary().to_dict(orient="records"):
+            k.add_row(ret.platform, str(r["group"]), str(r["n"]), str(r["events"]),
+                      _fmt(r["median_days"], ".1f"), _fmt(r["survival_7d"], ".1%"),
+                      _fmt(r["survival_30d"], ".1%"), _fmt(r["survival_90d"], ".1%"))
+    console.print(k)
+    if rep.calibration is not None:
+        c = Table(title=f"Migration model ({rep.calibration.follow}), "
+                        f"{rep.calibration.steps} steps of {rep.calibration.period}")
+        for col in ("parameter", "estimate", "95% interval", "events", "at risk"):
+            c.add_column(col, justify="right")
+        for est in rep.calibration.estimates():
+            c.add_row(est.name, _fmt(est.value, ".4g"),
+                      f"[{_fmt(est.ci_low, '.4g')}, {_fmt(est.ci_high, '.4g')}]",
+                      str(est.events), _fmt(est.trials, ".0f"))
+        console.print(c)
+    if rep.forecast is not None:
+        f = rep.forecast
+        console.print(
+            f"forecast of steps {f.train_steps + 1}..{f.train_steps + len(f.table)} from a "
+            f"fit on steps 0..{f.train_steps}: {f.moved_forecast:.1f} movers "
+            f"[{f.moved_low:.0f}, {f.moved_high:.0f}] vs {f.moved_actual} actual; new "
+            f"platform MAPE {f.error['new_platform_mape']:.1%}", highlight=False)
+    for note in rep.notes:
+        console.print(note, style="dim", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``migration`` command group to ``app``."""
+    sub = typer.Typer(help="Measure real platform jumps: follow-through, exposure, "
+                           "retention, model calibration.", no_args_is_help=True)
+
+    @sub.command("report")
+    def report_cmd(
+        members: Annotated[Path, typer.Option(help="Members CSV/Parquet: person_id, "
+                                                   "old_handle, new_handle, old_joined, "
+                                                   "old_last_seen, new_joined, "
+                                                   "new_last_seen.")],
+        follows: Annotated[Path, typer.Option(help="Old-platform follows: follower,"
+                                                   "followee (handles).")],
+        new_follows: Annotated[Path | None, typer.Option(help="New-platform follows.")] = None,
+        identities: Annotated[Path | None, typer.Option(help="old_handle,new_handle "
+                                                             "pairs.")] = None,
+        top: Annotated[int, typer.Option(help="Rows of the follow-through ranking.")] = 20,
+        period: Annotated[str, typer.Option(help="Step length: 1D, 7D, W ...")] = "1D",
+        follow: Annotated[str, typer.Option(help="'cascade' or 'threshold'.")] = "cascade",
+        do_forecast: Annotated[bool, typer.Option("--forecast/--no-forecast",
+                                                  help="Forecast held-back steps.")] = True,
+        train_fraction: Annotated[float, typer.Option(help="Share of steps to fit "
+                                                           "on.")] = 0.6,
+        runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 200,
+        seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+        observed_until: Annotated[str | None, typer.Option(help="End of observation "
+                                                                "(date).")] = None,
+        strict: Annotated[bool, typer.Option(help="Fail on the first data issue.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Follow-through, exposure, retention and the calibrated migration model."""
+        if follow not in ("cascade", "threshold"):
+            raise ParameterError("--follow must be 'cascade' or 'threshold'", field="follow")
+        if top < 1:
+            raise ParameterError("--top must be at least 1", field="top")
+        _report(members, follows, new_follows, identities, top, period, follow, do_forecast,
+                train_fraction, runs, seed, observed_until, strict, as_json)
+
+    @sub.command("generate")
+    def generate_cmd(
+        outdir: Annotated[Path, typer.Argument(help="Directory for members.csv, "
+                                                    "follows.csv, new_follows.csv.")],
+        n: Annotated[int, typer.Option("--n", help="People on the old platform.")] = 2000,
+        seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+        follow: Annotated[str, typer.Option(help="'cascade' or 'threshold'.")] = "cascade",
+        p_follow: Annotated[float, typer.Option(help="Cascade follow probability.")] = 0.15,
+        attrition_old: Annotated[float, typer.Option(help="Per-step drop-out, old.")] = 0.02,
+        attrition_new: Annotated[float, typer.Option(help="Per-step drop-out, new.")] = 0.05,
+        backfill: Annotated[float, typer.Option(help="Newcomers per member and "
+                                                     "step.")] = 0.03,
+        steps: Annotated[int, typer.Option(help="Steps after the first move.")] = 20,
+        first_movers: Annotated[int, typer.Option(help="Most-followed people who move "
+                                                       "first.")] = 3,
+        skew: Annotated[float, typer.Option(help="Popularity skew of the graph.")] = 0.3,
+        period_days: Annotated[int, typer.Option(help="Days per step.")] = 1,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Write an example migration with known parameters (in the report's schema)."""
+        from downline.migration import generate_migration, write_migration
+
+        if follow not in ("cascade", "threshold"):
+            raise ParameterError("--follow must be 'cascade' or 'threshold'", field="follow")
+        data = generate_migration(n, follow=follow, p_follow=p_follow,  # type: ignore[arg-type]
+                                  attrition_old=attrition_old, attrition_new=attrition_new,
+                                  backfill=backfill, steps=steps, first_movers=first_movers,
+                                  skew=skew, period_days=period_days, seed=seed)
+        paths = write_migration(data, outdir)
+        if as_json:
+            print_json({"files": {k: str(v) for k, v in paths.items()},
+                        "params": data.params})
+            return
+        for name, path in paths.items():
+            console.print(f"{name}: {path}", highlight=False)
+        console.print(f"true parameters: {data.params}", highlight=False)
+
+    app.add_typer(sub, name="migration")
