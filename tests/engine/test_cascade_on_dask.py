@@ -48,3 +48,21 @@ def test_migration_on_dask(cluster, graph):
     remote = simulate(graph, model, [0, 1, 2], runs=300, seed=9, backend=cluster)
     assert np.array_equal(local.sizes, remote.sizes)
     assert local.steps_table.equals(remote.steps_table)
+
+
+def test_cli_simulate_with_workers(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from downline.cli import app
+    from downline.data import sample_path
+
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("160\n121\n")
+    args = ["simulate", str(sample_path()), "--seeds-file", str(seeds), "--runs", "600",
+            "--seed", "2", "--json"]
+    local = CliRunner().invoke(app, args)
+    remote = CliRunner().invoke(app, [*args, "--workers", "2"])
+    assert local.exit_code == 0 and remote.exit_code == 0, remote.output
+    assert json.loads(local.stdout)["mean"] == json.loads(remote.stdout)["mean"]

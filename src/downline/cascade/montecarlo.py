@@ -573,6 +573,7 @@ def spread(
     *,
     runs: int,
     seed: int | np.random.Generator | None = None,
+    backend: Any = None,
 ) -> SpreadEstimate:
     """:func:`simulate` for dense int indices: the low-level entry for CELF and IMM.
 
@@ -591,4 +592,4 @@ def spread(
                          field="seeds")
     idx = _unique_seeds(idx.astype(np.int32, copy=False).ravel())
     return _run(graph, model, idx, runs=runs, seed=seed, steps=None, progress=None,
-                max_batch_bytes=None)
+                max_batch_bytes=None, backend=backend)

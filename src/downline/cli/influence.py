@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from downline.cli._common import console, open_graph, print_json, progress_bar
+from downline.cli._common import (
+    console,
+    execution_backend,
+    open_graph,
+    print_json,
+    progress_bar,
+)
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -38,6 +44,10 @@ def influencers(
     undirected: Annotated[bool, typer.Option(help="Store both directions.")] = False,
     workspace: Annotated[str | None, typer.Option("--workspace", "-w",
                                                   help="Workspace file.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Sample on a local Dask cluster of "
+                                                "this many workers.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Sample on this Dask scheduler "
+                                                  "(default $DOWNLINE_SCHEDULER).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON; 'seeds' is IMM's "
                                           "seed list in the file's own ids.")] = False,
 ) -> None:
@@ -56,10 +66,13 @@ def influencers(
         if undirected:
             options["undirected"] = True
         network = open_graph(graph, workspace, weights=weights, seed=seed, **options)
-    with progress_bar("ranking influencers", total=1.0, enabled=not as_json) as progress:
+    with (
+        execution_backend(workers, scheduler) as backend,
+        progress_bar("ranking influencers", total=1.0, enabled=not as_json) as progress,
+    ):
         report = influencer_report(
             network, k, model=model, methods=methods, eps=eps, mc_runs=mc_runs, p=p,
-            seed=seed, progress=progress,
+            seed=seed, progress=progress, backend=backend,
         )
     if as_json:
         print_json(report.to_dict())

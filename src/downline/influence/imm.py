@@ -117,6 +117,7 @@ def imm(
     seed: int | np.random.Generator | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    backend: Any = None,
 ) -> SeedSet:
     """Choose ``k`` seeds by IMM, a (1 - 1/e - eps)-approximation w.p. 1 - n^-l.
 
@@ -140,6 +141,9 @@ def imm(
         Threads sampling RR sets (default: all CPUs).
     progress : callable, optional
         Called as ``progress(done, total)`` with counts of RR sets.
+    backend : downline.engine.Backend, optional
+        Sample the RR-set chunks there (a Dask cluster): the sets are gathered to this
+        process for the greedy coverage; the same seed gives the same seeds.
 
     Returns
     -------
@@ -207,7 +211,8 @@ def imm(
         * (log_cnk + ell * log_n + math.log(max(log2_n, 1.0 + 1e-12)))
         * n / eps_p**2
     )
-    sampling = RRSets(graph, model_name, entropy, stream=0, workers=workers)
+    sampling = RRSets(graph, model_name, entropy, stream=0, workers=workers,
+                      backend=backend)
     lb = 1.0
     for i in range(1, max(math.ceil(log2_n), 1)):
         x = n / 2.0**i
@@ -228,14 +233,16 @@ def imm(
 
     # Node selection on fresh RR sets, then measurement on an independent collection.
     track.expect(2 * theta)
-    selection = RRSets(graph, model_name, entropy, stream=1, workers=workers)
+    selection = RRSets(graph, model_name, entropy, stream=1, workers=workers,
+                      backend=backend)
     selection.extend_to(theta, track)
     seeds, _, covered, bound = _greedy(selection, k, want_bound=True)
     memory = selection.nbytes()
     stored = selection.stored_ids()
     theta_sel = len(selection)
     del selection
-    validation = RRSets(graph, model_name, entropy, stream=2, workers=workers)
+    validation = RRSets(graph, model_name, entropy, stream=2, workers=workers,
+                      backend=backend)
     validation.extend_to(theta, track)
     a = ell * log_n  # ln(1 / delta) with delta = n^-ell
     gains, spread, stderr, lower = _estimate(graph, validation, seeds, a)
@@ -266,6 +273,7 @@ def opim_c(
     seed: int | np.random.Generator | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    backend: Any = None,
 ) -> SeedSet:
     """Choose ``k`` seeds by OPIM-C: IMM's guarantee, with online bounds that stop early.
 
@@ -277,7 +285,7 @@ def opim_c(
 
     Parameters
     ----------
-    graph, k, model, eps, l, seed, workers, progress
+    graph, k, model, eps, l, seed, workers, progress, backend
         As in :func:`imm`.
 
     Returns
@@ -316,8 +324,10 @@ def opim_c(
     i_max = max(math.ceil(math.log2(max(theta_max / theta0, 2.0))), 1)
     a = math.log(3.0 * i_max / delta)
     track = _Tracker(progress)
-    first = RRSets(graph, model_name, entropy, stream=0, workers=workers)
-    second = RRSets(graph, model_name, entropy, stream=1, workers=workers)
+    first = RRSets(graph, model_name, entropy, stream=0, workers=workers,
+                      backend=backend)
+    second = RRSets(graph, model_name, entropy, stream=1, workers=workers,
+                      backend=backend)
     size = math.ceil(theta0)
     for i in range(1, i_max + 1):
         track.expect(2 * max(size - len(first), 0))

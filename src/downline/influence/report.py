@@ -194,6 +194,7 @@ def influencer_report(
     p: float = 0.5,
     seed: int | np.random.Generator | None = None,
     workers: int | None = None,
+    backend: Any = None,
     progress: Progress | None = None,
 ) -> InfluencerReport:
     """Top-k influencers by several methods, with each set's Monte Carlo spread.
@@ -218,6 +219,8 @@ def influencer_report(
         Edge probability for a sponsor tree.
     seed : int or Generator, optional
         One seed for everything; the Monte Carlo stream is shared by all methods.
+    backend : downline.engine.Backend, optional
+        Where RR-set sampling and the Monte Carlo chunks run (default: this process).
     workers : int, optional
         Threads sampling RR sets.
     progress : callable, optional
@@ -257,9 +260,9 @@ def influencer_report(
 
     choosers: dict[str, Callable[[], SeedSet]] = {
         "imm": lambda: imm(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
-                           workers=workers, progress=sub),
+                           workers=workers, progress=sub, backend=backend),
         "opim-c": lambda: opim_c(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
-                                 workers=workers, progress=sub),
+                                 workers=workers, progress=sub, backend=backend),
         "celf": lambda: celf(graph, k, model=model_name, runs=celf_runs, seed=entropy,
                              progress=sub),
         "degree": lambda: degree_ranking(graph, k),
@@ -279,7 +282,8 @@ def influencer_report(
         seconds[name] = time.perf_counter() - t0
         step += 1.0
         sub(0.0, 1.0)
-        spreads[name] = spread(graph, model_name, chosen.indices, runs=mc_runs, seed=mc_seed)
+        spreads[name] = spread(graph, model_name, chosen.indices, runs=mc_runs, seed=mc_seed,
+                               backend=backend)
         step += 1.0
         sub(0.0, 1.0)
         seed_sets[name] = chosen

@@ -12,9 +12,10 @@ thread pool (the numba kernels release the GIL); a Dask backend only has to map
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -95,6 +96,37 @@ def sample_chunk(
     return offsets, members
 
 
+_SHARED: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shared_arrays(graph: Graph, model: Model, logq: np.ndarray | None) -> dict[str, Any]:
+    """What every worker needs, one mapping per (graph, model) so it is shipped once."""
+    per_model = _SHARED.setdefault(graph, {})
+    if model not in per_model:
+        r = graph.reverse
+        per_model[model] = {"rindptr": r.indptr, "rindices": r.indices, "rprobs": r.probs,
+                            "n": graph.n, "model": model, "logq": logq}
+    return per_model[model]
+
+
+def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int, int]) -> tuple[
+        np.ndarray, np.ndarray]:
+    """One chunk of RR sets on an execution backend (same stream as :func:`sample_chunk`)."""
+    entropy, stream, index = job
+    state = _chunk_state(entropy, stream, index)
+    if shared["model"] == "lt":
+        offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
+                                                 shared["rprobs"], shared["n"], CHUNK_SIZE,
+                                                 state)
+    else:
+        offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
+                                                 shared["rprobs"], shared["logq"],
+                                                 shared["n"], CHUNK_SIZE, state)
+    return offsets, members
+
+
 class RRSets:
     """A growing collection of RR sets held as flat arrays.
 
@@ -110,13 +142,18 @@ class RRSets:
     workers : int, optional
         Threads sampling chunks in parallel (default: the number of CPUs). The result
         does not depend on it.
+    backend : downline.engine.Backend, optional
+        Sample the chunks there instead (a Dask cluster, say): the reverse CSR is
+        broadcast to the workers once per graph and model, each chunk is one task, and
+        the sets are gathered here in chunk order, so the collection is the same.
     """
 
     def __init__(
         self, graph: Graph, model: Model, entropy: int, stream: int = 0,
-        workers: int | None = None,
+        workers: int | None = None, backend: Any = None,
     ) -> None:
         self.graph = graph
+        self.backend = backend
         self.model = model
         self.entropy = entropy
         self.stream = stream
@@ -175,7 +212,12 @@ class RRSets:
             return sample_chunk(self.graph, self.model, self.entropy, self.stream, i,
                                 logq=logq)
 
-        if self.workers == 1 or need == 1:
+        if self.backend is not None:
+            shared = _shared_arrays(self.graph, self.model, logq)
+            jobs_on_cluster = [(self.entropy, self.stream, i) for i in jobs]
+            self._append_all(self.backend.map(_chunk_on_worker, shared, jobs_on_cluster),
+                             progress)
+        elif self.workers == 1 or need == 1:
             results = map(run, jobs)
             self._append_all(results, progress)
         else:
