@@ -61,11 +61,17 @@ class SurvivalCurve:
     label: str = ""
 
     def survival_at(self, times: Any) -> np.ndarray:
-        """Survival at the given times (right-continuous step function)."""
+        """Survival at the given times (right-continuous step function).
+
+        NaN after the last observed time unless survival has reached 0 there: the data
+        say nothing about later times.
+        """
         t = np.atleast_1d(np.asarray(times, dtype=np.float64))
-        pos = np.searchsorted(self.table["time"].to_numpy(), t, side="right") - 1
+        time = self.table["time"].to_numpy()
+        pos = np.searchsorted(time, t, side="right") - 1
         s = self.table["survival"].to_numpy()
-        return np.where(pos >= 0, s[np.clip(pos, 0, None)], 1.0)
+        out = np.where(pos >= 0, s[np.clip(pos, 0, None)], 1.0)
+        return np.where((t > time[-1]) & (s[-1] > 0), np.nan, out)
 
     def to_frame(self) -> pd.DataFrame:
         """The table (see ``table``)."""
