@@ -78,3 +78,17 @@ def test_failed_load_leaves_workspace_unchanged(tmp_path, capsys):
 def test_missing_file_message(tmp_path, capsys):
     code, out = _run_main(["load", str(tmp_path / "none.txt")], capsys)
     assert code == 2 and "no such file" in out.err
+
+
+def test_genealogy_report_from_the_workspace(tmp_path):
+    ws = str(tmp_path / "ws.duckdb")
+    members = sample_path("sample_genealogy.csv")
+    res = runner.invoke(app, ["load", str(members), "--name", "company", "-w", ws])
+    assert res.exit_code == 0, res.output
+    from_file = runner.invoke(app, ["genealogy", "report", str(members), "--json"])
+    from_ws = runner.invoke(app, ["genealogy", "report", "company", "-w", ws, "--json"])
+    assert from_ws.exit_code == 0, from_ws.output
+    a, b = json.loads(from_file.stdout), json.loads(from_ws.stdout)
+    assert a["members"] == b["members"] == 2000
+    a.pop("file"), b.pop("file")
+    assert a == b

@@ -105,8 +105,11 @@ def test_genealogy_round_trip_keeps_integer_ids(ws):
     info = ws.add_genealogy("tree", members)
     assert info["members"] == 3
     back = ws.genealogy_frame("tree")
-    assert back["member_id"].tolist() == ["1", "2", "3"]
-    assert back["sponsor_id"].tolist()[1:] == ["1", "1"] and pd.isna(back["sponsor_id"][0])
+    assert back["member_id"].tolist() == [1, 2, 3]
+    assert back["sponsor_id"].tolist()[1:] == [1, 1] and pd.isna(back["sponsor_id"][0])
+    ws.add_genealogy("named", members.assign(member_id=["a", "b", "c"],
+                                             sponsor_id=[None, "a", "a"]))
+    assert ws.genealogy_frame("named")["sponsor_id"].tolist()[1:] == ["a", "a"]
     assert back["left_at"].notna().tolist() == [False, False, True]
     assert back["volume"].tolist() == [10.0, 5.5, 0.0]
 

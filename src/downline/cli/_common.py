@@ -128,6 +128,8 @@ def open_graph(
                 return graph if weights in (None, "given") else graph.with_weights(
                     weights, seed=seed
                 )
+    if _looks_like_path(target):
+        return read_graph(target, weights=weights, seed=seed, **read_options)  # "no such file"
     raise InputError(f"{target!r} is neither a file nor a network in workspace {ws_path}")
 
 
@@ -150,3 +152,29 @@ def execution_backend(workers: int | None, scheduler: str | None) -> Iterator[An
         yield backend
     finally:
         backend.close()
+
+
+def open_genealogy(target: str, workspace: str | None = None) -> Any:
+    """A genealogy from a member-table file, or else from one of that name in the workspace."""
+    from pathlib import Path
+
+    from downline.errors import InputError
+    from downline.genealogy import read_genealogy
+    from downline.store import Workspace, default_workspace_path
+
+    if Path(target).exists():
+        return read_genealogy(Path(target))
+    ws_path = Path(workspace) if workspace else default_workspace_path()
+    if ws_path.exists():
+        with Workspace(ws_path, read_only=True) as ws:
+            if target in set(ws.genealogies()["name"]):
+                return read_genealogy(ws.genealogy_frame(target))
+    if _looks_like_path(target):
+        return read_genealogy(Path(target))  # raises the reader's "file not found"
+    raise InputError(f"{target!r} is neither a file nor a genealogy in workspace {ws_path}")
+
+
+def _looks_like_path(target: str) -> bool:
+    from pathlib import Path
+
+    return bool(Path(target).suffix) or "/" in target or "\\" in target

@@ -12,12 +12,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from downline.cli._common import console, print_json
+from downline.cli._common import console, open_genealogy, print_json
 from downline.genealogy import (
     attrition,
     downline_report,
     generate_genealogy,
-    read_genealogy,
     recruits_per_period,
     write_genealogy,
 )
@@ -39,7 +38,8 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    file: Annotated[str, typer.Argument(help="Member table (CSV or Parquet).")],
+    file: Annotated[str, typer.Argument(help="Member table (CSV or Parquet), or a "
+                                        "genealogy in the workspace.")],
     member: Annotated[
         str | None, typer.Option("--member", "-m", help="Report on this member's downline.")
     ] = None,
@@ -48,10 +48,12 @@ def report(
         typer.Option("--at", help="Date for active/left counts (default: last date in data)."),
     ] = None,
     freq: Annotated[str, typer.Option("--freq", help="Period: D, W, M, Q or Y.")] = "M",
+    workspace: Annotated[str | None, typer.Option("--workspace", "-w",
+                                                  help="Workspace file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Downline size, depth, levels, legs, recruits and attrition of a genealogy."""
-    gen = read_genealogy(Path(file))
+    gen = open_genealogy(file, workspace)
     summary = downline_report(gen, member, at=at)
     recruits = recruits_per_period(gen, freq, member=member)
     by_period = attrition(gen, freq, by="period", member=member)

@@ -250,6 +250,8 @@ class Workspace:
         missing = [c for c in ("member_id", "sponsor_id") if c not in members.columns]
         if missing:
             raise InputError(f"members table lacks column(s) {', '.join(missing)}")
+        integer_ids = members["member_id"].dtype.kind in "iu"
+        meta = dict(meta or {}, id_type="int" if integer_ids else "str")
         frame = pd.DataFrame(index=range(len(members)))
         frame["genealogy"] = name
         for col in _MEMBER_COLUMNS:
@@ -268,7 +270,7 @@ class Workspace:
             con.execute("DELETE FROM genealogies WHERE name = ?", [name])
             con.execute(
                 "INSERT INTO genealogies VALUES (?, ?, ?, ?, ?)",
-                [name, len(members), source, _json(meta or {}), _now()],
+                [name, len(members), source, _json(meta), _now()],
             )
             con.register("_members_in", frame)
             try:
@@ -291,14 +293,18 @@ class Workspace:
         return row
 
     def genealogy_frame(self, name: str) -> pd.DataFrame:
-        """The stored members table of a genealogy (ids as strings, dates as datetime64)."""
-        self.genealogy_info(name)
+        """The stored members table of a genealogy (ids as loaded, dates as datetime64)."""
+        info = self.genealogy_info(name)
         frame = self._con.execute(
             "SELECT member_id, sponsor_id, joined_at, left_at, rank, volume "
             "FROM genealogy_members WHERE genealogy = ?", [name]
         ).df()
         for col in ("joined_at", "left_at"):
             frame[col] = pd.to_datetime(frame[col])
+        if info["meta"].get("id_type") == "int":
+            # integer ids were stored as text; give them back as the user had them
+            for col in ("member_id", "sponsor_id"):
+                frame[col] = pd.to_numeric(frame[col]).astype("Int64")
         return frame
 
     def genealogies(self) -> pd.DataFrame:
