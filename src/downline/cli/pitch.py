@@ -1,0 +1,101 @@
+"""``downline screen``: screen a post or a batch of posts for compliance problems.
+
+Exit codes: 0 when nothing was flagged, 1 when at least one post was flagged (like a
+linter, so the command can gate a publishing pipeline), 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from downline.cli._common import console, print_json
+from downline.errors import FormatError
+
+_BATCH_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``screen`` command to ``app``."""
+
+    @app.command("screen")
+    def screen_command(
+        source: str = typer.Argument(
+            ..., help="A text file (one post), a .csv/.tsv/.jsonl batch with a 'text' "
+                      "column, or '-' to read one post from stdin."),
+        rules: list[Path] = typer.Option(  # noqa: B008
+            [], "--rules", help="Company rules file (TOML); repeat for several."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        report_dir: Path | None = typer.Option(  # noqa: B008
+            None, "--report-dir", help="For a batch: write screening.csv and screening.html here."),
+        text_field: str = typer.Option("text", "--field", help="Column/field holding the post."),
+        no_model: bool = typer.Option(False, "--no-model", help="Rules only (faster)."),
+        brand: str = typer.Option("[Brand]", "--brand", help="Company name for rewrites."),
+    ) -> None:
+        """Flag earnings, health and disclosure claims, explain them and suggest rewrites.
+
+        Exit code 0: nothing flagged; 1: something flagged; 2: bad input.
+        """
+        from downline.pitch import screen, screen_many
+
+        model = not no_model
+        extra = [str(p) for p in rules]
+        if source != "-" and Path(source).suffix.lower() in _BATCH_SUFFIXES:
+            batch = screen_many(source, text_field=text_field, rules=extra, model=model,
+                                brand=brand, report_dir=report_dir)
+            if as_json:
+                print_json(batch.to_dict())
+            else:
+                _print_batch(batch)
+            raise typer.Exit(1 if batch.n_violations else 0)
+        if source == "-":
+            text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        else:
+            path = Path(source)
+            try:
+                text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            except OSError as exc:
+                raise FormatError(f"cannot read file ({exc.strerror})", path=path) from exc
+        result = screen(text, rules=extra, model=model, brand=brand)
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            _print_one(result)
+        raise typer.Exit(1 if result.violation else 0)
+
+
+def _print_one(result) -> None:
+    from rich.markup import escape
+
+    if result.ok:
+        console.print(f"[green]ok[/green] (risk {result.risk:.2f})")
+        return
+    console.print(f"[red]flagged[/red] (risk {result.risk:.2f}): {len(result.flags)} issue(s)")
+    for flag in result.flags:
+        console.print(f"\n[bold]{escape(flag.rule_id)}[/bold] {escape(flag.title)} "
+                      f"[{flag.category}, {flag.severity}] chars {flag.start}-{flag.end}")
+        console.print(f'  words:   "{escape(flag.text[:200])}"')
+        console.print(f"  why:     {escape(flag.explanation)}")
+        console.print(f"  source:  {escape(flag.source)}")
+        console.print(f"  instead: {escape(flag.rewrite)}")
+    if result.truncated:
+        console.print("\n[yellow]note:[/yellow] only the first 100,000 characters were screened")
+    console.print("\n[bold]Suggested post:[/bold]")
+    console.print(escape(result.suggested_text()))
+
+
+def _print_batch(batch) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{len(batch)} posts, {batch.n_violations} flagged")
+    for col in ("id", "verdict", "risk", "rules", "flagged words"):
+        table.add_column(col)
+    for post_id, s in zip(batch.ids, batch.screenings, strict=True):
+        table.add_row(escape(post_id), "flagged" if s.violation else "ok", f"{s.risk:.2f}",
+                      " ".join(s.rule_ids), escape(" | ".join(f.text[:60] for f in s.flags)))
+    console.print(table)
+    if batch.csv_path:
+        console.print(f"report: {batch.csv_path}, {batch.html_path}")
