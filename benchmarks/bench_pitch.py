@@ -13,8 +13,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-from downline.pitch import screen, screen_many  # noqa: E402
-from downline.pitch.model import default_classifier, load_dataset  # noqa: E402
+from downline.pitch import screen, screen_many
+from downline.pitch.model import default_classifier, load_dataset
 
 
 def _rate(fn, posts: list[str], repeat: int = 3) -> float:
@@ -43,6 +43,10 @@ def main() -> None:
     print(f"rules + model, screen() one by one: {model_one:6.0f} posts/s")
     print(f"rules + model, screen_many()    : {model_batch:8.0f} posts/s")
     print(f"model training at first use     : {train_s:8.1f} s")
+    long_posts = [" ".join(posts[i:i + 4]) for i in range(0, len(posts), 4)]
+    long_rate = _rate(lambda ps: [screen(p, model=False) for p in ps], long_posts)
+    print(f"rules only, {sum(map(len, long_posts)) / len(long_posts):.0f}-char posts, one by one: "
+          f"{long_rate:6.0f} posts/s")
     big = "quit your job " * 80_000
     t = time.perf_counter()
     screen(big)

@@ -3,7 +3,7 @@
 Rules and the statistical layer read a *normalized* copy of a post: decorative unicode
 folded to plain letters, accents and zero-width characters removed, leetspeak undone
 (``j0b`` -> ``job``), spacing tricks closed up (``q.u.i.t`` -> ``quit``), hashtags split
-into words (``#QuitYourJob`` -> ``# quit your job``), everything lower case. Every character
+into words (``#QuitYourJob`` -> ``#quit your job``), everything lower case. Every character
 of the normalized copy remembers which characters of the original it came from, so that a
 match in the normalized copy is reported on the user's own words.
 
@@ -306,7 +306,7 @@ def normalize(text: str, max_chars: int = MAX_CHARS) -> Normalized:
     Examples
     --------
     >>> normalize("Ready to #QuitYourJob? DM me 💰").text
-    'ready to # quit your job? dm me  money '
+    'ready to #quit your job? dm me  money '
     >>> normalize("𝐅𝐢𝐫𝐞 your b.o.s.s, ¡Libertad financiera!").text
     'fire your boss, ¡libertad financiera!'
     """

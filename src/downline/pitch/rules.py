@@ -55,7 +55,7 @@ _RULE_FIELDS = {
     "id", "category", "severity", "title", "source", "explanation", "rewrite", "patterns",
     "terms", "near", "window", "trigger", "exception", "languages",
 }
-_TRIGGER_FIELDS = {"patterns", "terms", "near", "window"}
+_TRIGGER_FIELDS = {"patterns", "terms", "near", "window", "requires"}
 _EXCEPTION_FIELDS = {"near", "anywhere", "window", "visible"}
 _TOP_FIELDS = {"schema", "name", "vocab", "terms", "rule"}
 _PLACEHOLDER = re.compile(r"%([a-z_0-9]+)%")
@@ -73,6 +73,7 @@ class Trigger:
     pattern: re.Pattern[str]
     near: tuple[re.Pattern[str], ...] = ()
     window: int = 80
+    requires: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,17 @@ class RuleSet:
         text = norm.text
         hits: list[Hit] = []
         buried: tuple[int, int] | None = None
+        gates: dict[int, bool] = {}
         for rule in self.rules:
             spans: list[tuple[int, int]] = []
             for trig in rule.triggers:
+                if trig.requires is not None:
+                    # A cheap test on the whole post spares the costly pattern most of the time.
+                    key = id(trig.requires)
+                    if key not in gates:
+                        gates[key] = trig.requires.search(text) is not None
+                    if not gates[key]:
+                        continue
                 for m in trig.pattern.finditer(text):
                     a, b = m.start(), m.end()
                     if b == a:
@@ -326,9 +335,10 @@ def _compile(src: _Source, patterns: Sequence[str], vocab: dict[str, str], fld: 
                 "this can take exponential time (bound the outer repeat, e.g. {0,4})",
                 fld, rule,
             )
-        expanded.append(f"(?<!\\w)(?:{_expand(src, pat, vocab, fld, rule)})")
+        expanded.append(f"(?:{_expand(src, pat, vocab, fld, rule)})")
     try:
-        return re.compile("|".join(expanded))
+        # One look-behind for all alternatives: positions inside a word fail at once.
+        return re.compile("(?<!\\w)(?:" + "|".join(expanded) + ")")
     except re.error as exc:
         raise src.error(f"invalid regular expression: {exc}", fld, rule) from exc
 
@@ -412,8 +422,12 @@ def _parse_rule(src: _Source, table: dict, index: int, vocab: dict[str, str]) ->
             raise src.error("a trigger needs 'patterns' or 'terms'", "patterns", index)
         near = [_compile(src, [p], vocab, "near", index)
                 for p in _str_list(src, trig.get("near", []), "near", index)]
+        requires = None
+        if "requires" in trig:
+            requires = _compile(src, _str_list(src, trig["requires"], "requires", index), vocab,
+                                "requires", index)
         triggers.append(Trigger(_compile(src, pats, vocab, "patterns", index), tuple(near),
-                                _window(src, trig.get("window", 80), index)))
+                                _window(src, trig.get("window", 80), index), requires))
     exceptions = []
     exc_tables = table.get("exception", [])
     if not isinstance(exc_tables, list):
@@ -482,6 +496,12 @@ def _load(paths: tuple[str, ...], stamps: tuple[int, ...]) -> RuleSet:
     return RuleSet(tuple(rules), paths)
 
 
+@lru_cache(maxsize=1)
+def _default_rules() -> RuleSet:
+    path = _core_path()
+    return _load((path,), (_stamp(path),))
+
+
 def _stamp(path: str) -> int:
     try:
         return Path(path).stat().st_mtime_ns
@@ -519,8 +539,10 @@ def load_rules(extra: Iterable[str | PathLike[str]] = (), *, core: bool = True) 
     >>> rules.get("HLT-1").severity
     'high'
     """
-    paths = [_core_path()]
-    paths.extend(str(Path(p)) for p in extra)
+    extra = [str(Path(p)) for p in extra]
+    if not extra and core:
+        return _default_rules()
+    paths = [_core_path(), *extra]
     ruleset = _load(tuple(paths), tuple(_stamp(p) for p in paths))
     if not core:
         ruleset = RuleSet(tuple(r for r in ruleset.rules if r.origin != paths[0]),
