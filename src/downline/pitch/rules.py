@@ -20,6 +20,12 @@ adds its own file (product names, brand, banned words, extra rules) without touc
     rewrite = "part of my daily routine"
     terms = ["miracle drops", "medicine"]
 
+The full schema (``[vocab]`` regex fragments, ``[[rule.trigger]]`` with ``patterns``,
+``near``, ``window``, ``requires``, and ``[[rule.exception]]`` with ``near``, ``anywhere``,
+``visible``) is described at the top of ``core.toml``. Patterns run on the normalized post,
+with Python's backtracking ``re``; a pattern that repeats a group containing an unbounded
+quantifier (``(a+)+``) is rejected, so matching time stays linear in the post length.
+
 Every error names the file, the line and the field. What does not live here: normalization
 (:mod:`downline.pitch.normalize`) and the result types (:mod:`downline.pitch.screen`).
 """
