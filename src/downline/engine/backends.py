@@ -131,7 +131,7 @@ class DaskBackend:
                 # are the parallelism, and oversubscribed cores only slow both down.
                 self._cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, host="127.0.0.1",
+                    dashboard_address=":0", host="127.0.0.1",
                 )
                 self.client = Client(self._cluster)
                 self.client.run(_one_kernel_thread)
