@@ -14,6 +14,7 @@ MODULES = [
     "downline.api._settings",
     "downline.api._state",
     "downline.api.app",
+    "downline.api.batching",
     "downline.api.jobs",
     "downline.api.sample",
     "downline.api.security",

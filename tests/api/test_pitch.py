@@ -88,3 +88,27 @@ def test_report_of_unknown_or_wrong_result(client: TestClient, wait) -> None:
     done = wait(client.post("/api/adoption/fit", json={"adopters": [1, 3, 6, 8, 6, 3]}).json())
     r = client.get(f"/api/pitch/batch/{done['result_id']}/report.csv")
     assert r.status_code == 422
+
+
+def test_model_screening_matches_the_library(client: TestClient) -> None:
+    from downline.pitch import screen
+
+    posts = ["I made $1,730 in my first 10 days! #quityourjob", "Happy Monday everyone",
+             "This oil cured my anxiety"]
+    for text in posts:
+        out = client.post("/api/pitch/screen", json={"text": text, "brand": "Acme"}).json()
+        expected = screen(text, brand="Acme")
+        assert out["rule_ids"] == list(expected.rule_ids)
+        assert out["risk"] == expected.risk and out["model_score"] == expected.model_score
+        assert out["suggested_text"] == expected.suggested_text("Acme")
+
+
+def test_concurrent_model_screenings_are_batched_correctly(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Post {i}: " + ("Fire your boss!" if i % 2 else "Nice weather") for i in range(24)]
+    with ThreadPoolExecutor(8) as pool:
+        outs = list(pool.map(lambda t: client.post("/api/pitch/screen",
+                                                   json={"text": t}).json(), texts))
+    assert [o["text"] for o in outs] == texts
+    assert [o["violation"] for o in outs] == [bool(i % 2) for i in range(24)]

@@ -153,6 +153,12 @@ def test_genealogy_bad_date_names_line(client: TestClient) -> None:
     assert body["line"] == 5 and body["file"] == "members.csv"
 
 
+def test_header_only_genealogy_is_400(client: TestClient) -> None:
+    r = client.post("/api/genealogies", data={"name": "hdr"},
+                    files={"file": ("m.csv", b"member_id,sponsor_id,joined_at\n", "text/csv")})
+    assert r.status_code == 400 and r.json()["line"] == 1
+
+
 @pytest.mark.parametrize("kind", ["networks", "genealogies"])
 def test_missing_file_field(client: TestClient, kind: str) -> None:
     r = client.post(f"/api/{kind}", data={"name": "x"})

@@ -76,7 +76,7 @@ class WorkspaceGuard:
 
     def __init__(self, path: Path, cache_size: int = 8) -> None:
         self.path = path
-        self._ws = Workspace(str(path))
+        self._ws: Workspace | None = Workspace(str(path))
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
         self._cache_size = cache_size
@@ -85,12 +85,16 @@ class WorkspaceGuard:
     def open(self) -> Iterator[Workspace]:
         """The workspace, locked for the duration of the ``with`` block."""
         with self._lock:
+            if self._ws is None:
+                self._ws = Workspace(str(self.path))
             yield self._ws
 
     def close(self) -> None:
-        """Close the workspace file."""
+        """Close the workspace file (the next :meth:`open` opens it again)."""
         with self._lock:
-            self._ws.close()
+            if self._ws is not None:
+                self._ws.close()
+                self._ws = None
 
     def _cached(self, key: tuple[str, str, str], build: Any) -> Any:
         with self._lock:

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from downline import __version__
 from downline.api._settings import DEFAULT_MAX_UPLOAD_BYTES, Settings
 from downline.api._state import WorkspaceGuard
+from downline.api.batching import ScreenBatcher
 from downline.api.deps import require_auth
 from downline.api.jobs import JobManager
 from downline.api.security import GuardMiddleware
@@ -57,9 +58,9 @@ _TAGS = [
 def _error_body(exc: InputError) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": exc.message}
     if exc.field is not None:
-        body["field"] = exc.field
+        body["field"] = str(exc.field)
     if exc.line is not None:
-        body["line"] = exc.line
+        body["line"] = int(exc.line)
     if exc.path is not None and not Path(exc.path).is_absolute() and "/" not in exc.path:
         body["file"] = exc.path
     return body
@@ -150,6 +151,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.screen_batcher.close()
         app.state.jobs.shutdown()
         app.state.guard.close()
 
@@ -171,6 +173,7 @@ def create_app(
             kind, payload, subject=subject, params=params),
         workers=job_workers,
     )
+    app.state.screen_batcher = ScreenBatcher()
     _install_error_handlers(app)
 
     from downline.api.routers import (

@@ -94,7 +94,8 @@ class JobManager:
 
     def __init__(self, store: Store, workers: int = 2, keep: int = 200) -> None:
         self._store = store
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="downline-job")
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
@@ -109,6 +110,9 @@ class JobManager:
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._workers,
+                                                thread_name_prefix="downline-job")
             self._futures[job.id] = self._pool.submit(self._run, job, work)
         return job
 
@@ -199,7 +203,10 @@ class JobManager:
         return job
 
     def shutdown(self) -> None:
-        """Cancel everything and stop the threads."""
+        """Cancel everything and stop the threads (a later submit starts new ones)."""
         for job in self.list():
             self.cancel(job.id)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,23 +39,34 @@ class ScreenRequest(BaseModel):
 
 
 def _screening_out(s: Screening, brand: str) -> dict[str, Any]:
-    out = jsonable(s.to_dict())
-    out["rule_ids"] = list(s.rule_ids)
-    out["suggested_text"] = s.suggested_text(brand)
-    out["highlighted_html"] = highlight_html(s)
-    return out
+    # Screening.to_dict() would build the rewrite with the default brand; build it once.
+    return {
+        "text": s.text,
+        "violation": s.violation,
+        "risk": jsonable(s.risk),
+        "model_score": jsonable(s.model_score),
+        "truncated": s.truncated,
+        "categories": list(s.categories),
+        "rule_ids": list(s.rule_ids),
+        "flags": [f.to_dict() for f in s.flags],
+        "suggested_text": s.suggested_text(brand),
+        "highlighted_html": highlight_html(s),
+    }
 
 
 @router.post("/screen", summary="Screen one post")
-async def screen_post(body: ScreenRequest) -> dict[str, Any]:
+async def screen_post(body: ScreenRequest, request: Request) -> dict[str, Any]:
     """Flags (rule, words, explanation, source, rewrite), risk, and a compliant rewrite.
 
     ``highlighted_html`` is the post with every flagged span in a ``<mark>``, all text
     escaped.
     """
-    if len(body.text) <= _INLINE_CHARS:
-        # Short posts take well under a millisecond: cheaper than a thread hop.
-        result = screen(body.text, model=body.model, brand=body.brand)
+    if len(body.text) <= _INLINE_CHARS and not body.model:
+        # Rules alone take well under a millisecond: cheaper than a thread hop.
+        result = screen(body.text, model=False, brand=body.brand)
+    elif len(body.text) <= _INLINE_CHARS:
+        # The model's cost is mostly per call: concurrent posts share one call.
+        result = await request.app.state.screen_batcher.screen(body.text, body.brand)
     else:
         result = await run_in_threadpool(screen, body.text, model=body.model, brand=body.brand)
     return _screening_out(result, body.brand)
