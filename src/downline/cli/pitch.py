@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
                 print_json(batch.to_dict())
             else:
                 _print_batch(batch)
-            raise typer.Exit(1 if batch.n_violations else 0)
+            _exit(1 if batch.n_violations else 0)
         if source == "-":
             text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         else:
@@ -63,7 +63,13 @@ def register(app: typer.Typer) -> None:
             print_json(result.to_dict())
         else:
             _print_one(result)
-        raise typer.Exit(1 if result.violation else 0)
+        _exit(1 if result.violation else 0)
+
+
+def _exit(code: int) -> None:
+    # SystemExit rather than typer.Exit: the main entry point runs click with
+    # standalone_mode=False, which turns typer.Exit into a discarded return value.
+    sys.exit(code)
 
 
 def _print_one(result) -> None:
