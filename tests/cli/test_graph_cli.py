@@ -92,3 +92,18 @@ def test_genealogy_report_from_the_workspace(tmp_path):
     assert a["members"] == b["members"] == 2000
     a.pop("file"), b.pop("file")
     assert a == b
+
+
+def test_exit_codes_of_commands_reach_the_shell(tmp_path):
+    import subprocess
+    import sys
+
+    post = tmp_path / "post.txt"
+    post.write_text("This tea cures diabetes and I quit my job after one month!")
+    flagged = subprocess.run([sys.executable, "-m", "downline.cli", "screen", str(post)],
+                             capture_output=True, text=True)
+    assert flagged.returncode == 1, flagged.stderr
+    post.write_text("Had a lovely walk with the team this morning.")
+    clean = subprocess.run([sys.executable, "-m", "downline.cli", "screen", str(post)],
+                           capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stderr

@@ -43,6 +43,9 @@ _register_all()
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning `downline` errors into one-line messages."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode, an Exit raised by a command comes back as its code.
+        code = app(args=argv, standalone_mode=False)
     except _common.EXIT_EXCEPTIONS as exc:
         sys.exit(_common.report_exit(exc))
+    if isinstance(code, int) and code:
+        sys.exit(code)
