@@ -152,3 +152,16 @@ def test_cancel_job(client: TestClient) -> None:
 def test_failed_job_reports_error(client: TestClient, wait) -> None:
     done = wait(client.post("/api/adoption/fit", json={"adopters": [0, 0, 0, 0]}).json())
     assert done["state"] == "failed" and done["error"]
+
+
+def test_influencers_on_a_sponsor_tree(client: TestClient, wait) -> None:
+    done = wait(client.post("/api/influence/jobs", json={
+        "genealogy": "sample-company", "p": 0.5, "k": 2,
+        "methods": ["degree-discount", "kcore"], "runs": 200, "seed": 4}).json())
+    assert done["state"] == "done", done
+    payload = client.get(f"/api/results/{done['result_id']}").json()["payload"]
+    assert {m["method"] for m in payload["methods"]} == {"degree-discount", "kcore"}
+    assert all(s["downline"] >= 0 for m in payload["methods"] for s in m["seeds"])
+    r = client.post("/api/influence/jobs", json={"network": "email-Eu-core",
+                                                 "genealogy": "sample-company"})
+    assert r.status_code == 422

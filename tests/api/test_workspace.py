@@ -169,3 +169,22 @@ def test_missing_file_field(client: TestClient, kind: str) -> None:
 def test_results_listing(client: TestClient) -> None:
     assert client.get("/api/results").json() == []
     assert client.get("/api/results/0").status_code == 422
+
+
+def test_chunked_upload_over_the_limit_is_413(workspace: Path) -> None:
+    boundary = "b0undary"
+
+    def body():
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nbig\r\n"
+               f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+               "filename=\"e.txt\"\r\n\r\n").encode()
+        for _ in range(100):
+            yield b"".join(b"%d %d\n" % (j, j + 1) for j in range(100))
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    with TestClient(create_app(workspace, max_upload_bytes=10_000)) as small:
+        r = small.post("/api/networks", content=body(),
+                       headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+        assert r.status_code == 413 and "limit" in r.json()["detail"]
+        assert "big" not in _names(small, "networks")
+        assert not list((workspace.parent / ".uploads").glob("*"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,7 +23,6 @@ from downline.graph import Graph
 
 __all__ = [
     "CI_Z",
-    "INFLUENCE_METHODS",
     "adoption_fit",
     "ego_network",
     "influencers",
@@ -32,22 +30,11 @@ __all__ = [
 ]
 
 CI_Z = 1.959963984540054
-INFLUENCE_METHODS = ("imm", "degree", "degree_discount", "pagerank", "kcore")
 Progress = Callable[..., None]
 
 
 def _draw_seed(seed: int | None) -> int:
     return int(secrets.randbits(32)) if seed is None else int(seed)
-
-
-def _sub_progress(progress: Progress, start: float, width: float) -> Progress:
-    """A callback reporting ``done / total`` as the share ``[start, start + width]``."""
-
-    def report(done: float, total: float | None = None, *_: Any) -> None:
-        frac = float(done) / float(total) if total else float(done)
-        progress(start + width * min(1.0, max(0.0, frac)), 1.0)
-
-    return report
 
 
 def _pad(curve: np.ndarray, length: int) -> np.ndarray:
@@ -154,11 +141,11 @@ def influencers(
     seed: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Rank influencers by each method and measure every seed set's expected spread.
+    """:func:`downline.influence.influencer_report` as a leaderboard, best spread first.
 
     Every method's seed set is measured with the same Monte Carlo (``runs`` runs of
-    ``model``, one seed for all), so the leaderboard compares like with like; IMM also
-    reports its own RR-set estimate and lower bound.
+    ``model``, one stream for all), so the leaderboard compares like with like; IMM and
+    OPIM-C also report their own RR-set estimate and lower bound.
 
     Examples
     --------
@@ -167,53 +154,38 @@ def influencers(
     >>> out["methods"][0]["seeds"][0]["id"]
     0
     """
-    from downline.influence import baselines as base
-    from downline.influence import imm
+    from downline.influence import influencer_report
 
-    progress = progress or (lambda *a, **k: None)
     root = _draw_seed(seed)
-    unknown = [m for m in methods if m not in INFLUENCE_METHODS]
-    if unknown or not methods:
-        raise ParameterError(
-            f"methods must be among {', '.join(INFLUENCE_METHODS)}, not {unknown or methods}",
-            field="methods",
-        )
-    rankers: dict[str, Callable[[Progress], Any]] = {
-        "imm": lambda p: imm(graph, k, model=model, eps=eps, seed=root, progress=p),
-        "degree": lambda p: base.degree_ranking(graph, k),
-        "degree_discount": lambda p: base.degree_discount(graph, k),
-        "pagerank": lambda p: base.pagerank_ranking(graph, k),
-        "kcore": lambda p: base.kcore_ranking(graph, k),
-    }
-    width = 1.0 / len(methods)
+    report = influencer_report(graph, k, model=model, methods=list(methods), eps=eps,
+                               mc_runs=runs, seed=root, progress=progress)
     rows = []
-    for i, method in enumerate(methods):
-        start = i * width
-        t0 = time.perf_counter()
-        seedset = rankers[method](_sub_progress(progress, start, width * 0.6))
-        chose = time.perf_counter() - t0
-        est = simulate(graph, model, seedset.seeds, runs=runs, seed=root,
-                       progress=_sub_progress(progress, start + width * 0.6, width * 0.4))
-        gains = [float(g) for g in seedset.gains]
-        scores = None if seedset.scores is None else [float(s) for s in seedset.scores]
+    for method, chosen in report.seed_sets.items():
+        est = report.spreads[method]
+        gains = [float(g) for g in chosen.gains]
+        scores = None if chosen.scores is None else [float(x) for x in chosen.scores]
         rows.append({
             "method": method,
             "seeds": [
                 {"rank": r + 1, "id": node, "gain": gains[r],
-                 "score": None if scores is None else scores[r]}
-                for r, node in enumerate(seedset.seeds)
+                 "score": None if scores is None else scores[r],
+                 "frontline": int(report.frontline[method][r]),
+                 "downline": int(report.downline[method][r])}
+                for r, node in enumerate(chosen.seeds)
             ],
             "spread": {"mean": est.mean, "ci_low": est.ci_low, "ci_high": est.ci_high,
-                       "runs": est.runs, "curve": est.curve.tolist()},
-            "own_estimate": seedset.spread_estimate,
-            "lower_bound": seedset.lower_bound,
-            "seconds": chose,
-            "params": seedset.params,
+                       "runs": est.runs},
+            "own_estimate": chosen.spread_estimate,
+            "lower_bound": chosen.lower_bound,
+            "seconds": report.seconds[method],
+            "params": chosen.params,
         })
-        progress((i + 1) * width, 1.0, f"{method} done")
     rows.sort(key=lambda r: -r["spread"]["mean"])
-    return {"k": k, "model": model, "runs": runs, "seed": root, "nodes": graph.n,
-            "methods": rows}
+    overlap = report.overlap()
+    return {"k": report.k, "model": report.model, "runs": runs, "seed": root,
+            "nodes": report.nodes, "lead_seeds": report.seeds, "methods": rows,
+            "overlap": {a: {b: int(overlap.loc[a, b]) for b in overlap.columns}
+                        for a in overlap.index}}
 
 
 def ego_network(graph: Graph, node: Any, *, radius: int = 2, limit: int = 150) -> dict[str, Any]:

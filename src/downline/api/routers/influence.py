@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from downline.api._analyses import influencers
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
 from downline.api.routers._common import NAME_PATTERN, JobOut
+from downline.cascade import sponsor_graph
 from downline.errors import ParameterError
 
 router = APIRouter(prefix="/api/influence", tags=["influence"])
 
-Method = Literal["imm", "degree", "degree_discount", "pagerank", "kcore"]
+Method = Literal["imm", "opim-c", "celf", "degree", "degree-discount", "pagerank", "kcore"]
 
 
 class InfluencersRequest(BaseModel):
@@ -26,16 +27,26 @@ class InfluencersRequest(BaseModel):
         {"network": "email-Eu-core", "k": 10, "methods": ["imm", "degree", "pagerank"],
          "model": "ic", "weights": "wc", "runs": 1000, "seed": 7}]})
 
-    network: str = Field(pattern=NAME_PATTERN, description="A network in the workspace")
+    network: str | None = Field(None, pattern=NAME_PATTERN,
+                                description="A network in the workspace")
+    genealogy: str | None = Field(None, pattern=NAME_PATTERN, description="Or a genealogy: "
+                                  "its sponsor tree, every edge with probability p")
+    p: float = Field(0.5, ge=0, le=1, description="Edge probability on a sponsor tree")
     k: int = Field(10, ge=1, le=200, description="Seeds per method")
     methods: list[Method] = Field(default=["imm", "degree", "pagerank"], min_length=1,
-                                  max_length=5)
+                                  max_length=7, description="CELF is slow: small graphs")
     model: Literal["ic", "lt"] = "ic"
     weights: str | None = Field("wc", max_length=40, description="Edge-probability scheme: "
                                 "wc, uniform:P, trivalency, or null for the stored ones")
     eps: float = Field(0.2, ge=0.05, le=0.9, description="IMM approximation slack")
     runs: int = Field(1000, ge=10, le=20000, description="Monte Carlo runs measuring spread")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InfluencersRequest:
+        if (self.network is None) == (self.genealogy is None):
+            raise ValueError("give exactly one of network or genealogy")
+        return self
 
 
 @router.post("/jobs", status_code=202, response_model=JobOut, summary="Rank influencers")
@@ -45,9 +56,14 @@ def start_influencers(
     jobs: Annotated[JobManager, Depends(get_jobs)],
 ) -> dict:
     """Queue a leaderboard job; the result holds one row per method, best spread first."""
-    graph = guard.graph(body.network)
-    if body.weights:
-        graph = graph.with_weights(body.weights, seed=body.seed)
+    if body.network is not None:
+        graph = guard.graph(body.network)
+        if body.weights:
+            graph = graph.with_weights(body.weights, seed=body.seed)
+    else:
+        assert body.genealogy is not None
+        graph = sponsor_graph(guard.genealogy(body.genealogy), p=body.p)
+    subject = body.network or body.genealogy
     if body.k > graph.n:
         raise ParameterError(f"k={body.k} exceeds the {graph.n} nodes of the network",
                              field="k")
@@ -57,6 +73,7 @@ def start_influencers(
         payload = influencers(graph, k=body.k, methods=list(dict.fromkeys(body.methods)),
                               model=body.model, eps=body.eps, runs=body.runs,
                               seed=body.seed, progress=progress)
-        return {"network": body.network, **payload}, body.network, params
+        source = {"network": body.network, "genealogy": body.genealogy}
+        return {**source, **payload}, subject, params
 
-    return jobs.submit("influencers", work, subject=body.network, params=params).to_dict()
+    return jobs.submit("influencers", work, subject=subject, params=params).to_dict()

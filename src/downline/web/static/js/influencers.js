@@ -11,7 +11,7 @@
   let board = null;
   let cy = null;
 
-  const names = { imm: "IMM", degree: "degree", degree_discount: "degree discount", pagerank: "PageRank", kcore: "k-core" };
+  const names = { imm: "IMM", degree: "degree", "degree-discount": "degree discount", "opim-c": "OPIM-C", celf: "CELF", pagerank: "PageRank", kcore: "k-core" };
 
   function showMethod(method) {
     for (const b of tabs.querySelectorAll("button")) b.classList.toggle("active", b.dataset.method === method);
