@@ -113,3 +113,14 @@ def test_with_observed_until_censors(cascade_data) -> None:
     assert early.people["new_joined"].max() < cut
     assert early.people["new_last_seen"].max() <= cut
     assert timeline(early).last_step == 4
+
+
+def test_forecast_parameter_draws(cascade_data) -> None:
+    point = forecast(cascade_data, runs=100, draws=1, seed=3)
+    spread = forecast(cascade_data, runs=100, draws=20, seed=3)
+    assert (point.draws, spread.draws) == (1, 20)
+    assert spread.runs == 100
+    # Estimation error widens the interval.
+    assert spread.moved_high - spread.moved_low > point.moved_high - point.moved_low
+    with pytest.raises(ParameterError):
+        forecast(cascade_data, draws=0)

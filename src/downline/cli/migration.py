@@ -23,7 +23,7 @@ def _fmt(v: Any, spec: str = ".3g") -> str:
 
 def _report(members: Path, follows: Path, new_follows: Path | None, identities: Path | None,
             top: int, period: str, follow: str, do_forecast: bool, train_fraction: float,
-            runs: int, seed: int, observed_until: str | None, strict: bool,
+            runs: int, draws: int, seed: int, observed_until: str | None, strict: bool,
             as_json: bool) -> None:
     from downline.migration import migration_report, read_migration
 
@@ -31,7 +31,7 @@ def _report(members: Path, follows: Path, new_follows: Path | None, identities: 
                           observed_until=observed_until, strict=strict)
     rep = migration_report(data, top=top, period=period, follow=follow,  # type: ignore[arg-type]
                            with_forecast=do_forecast, train_fraction=train_fraction,
-                           runs=runs, seed=seed)
+                           runs=runs, draws=draws, seed=seed)
     if as_json:
         print_json(rep.to_dict())
         return
@@ -121,6 +121,8 @@ def register(app: typer.Typer) -> None:
         train_fraction: Annotated[float, typer.Option(help="Share of steps to fit "
                                                            "on.")] = 0.6,
         runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 200,
+        draws: Annotated[int, typer.Option(help="Parameter sets drawn for the "
+                                                "forecast.")] = 20,
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
         observed_until: Annotated[str | None, typer.Option(help="End of observation "
                                                                 "(date).")] = None,
@@ -133,7 +135,7 @@ def register(app: typer.Typer) -> None:
         if top < 1:
             raise ParameterError("--top must be at least 1", field="top")
         _report(members, follows, new_follows, identities, top, period, follow, do_forecast,
-                train_fraction, runs, seed, observed_until, strict, as_json)
+                train_fraction, runs, draws, seed, observed_until, strict, as_json)
 
     @sub.command("generate")
     def generate_cmd(

@@ -26,7 +26,7 @@ movers from step 1), newcomers from the step after they joined.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -240,9 +240,12 @@ def timeline(data: MigrationData, *, period: Any = "1D", origin: Any = None) -> 
 
     people = data.people.reindex(data.graph.labels)
     moved = steps(people["new_joined"].where(people["role"] == "mover"))
-    moved[(moved > last) | (moved == NEVER)] = -1
-    if (moved < -1).any() or ((moved >= 0).sum() == 0):
-        raise InputError("origin is after the first moving date", field="origin")
+    if (moved < 0).any():
+        raise InputError(f"origin {start.date()} is after the first moving date",
+                         field="origin")
+    moved[moved > last] = -1
+    if not (moved >= 0).any():
+        raise InputError("nobody moved in the complete steps", field="origin")
     old_drop = drops(people["old_last_seen"])
     # A mover's activity on the old platform after moving is not part of the model.
     old_drop[moved >= 0] = NEVER
@@ -690,6 +693,8 @@ class Forecast:
         ``"conditional"`` (simulation starts from the state at the end of training) or
         ``"from_start"`` (threshold mode: from the first movers).
     runs, seed : int
+    draws : int
+        Parameter sets simulated (see :func:`forecast`).
     """
 
     calibration: Calibration
@@ -703,6 +708,7 @@ class Forecast:
     mode: str
     runs: int
     seed: int
+    draws: int = 1
 
     def to_frame(self) -> pd.DataFrame:
         """The per-step table."""
@@ -714,7 +720,7 @@ class Forecast:
         return {"calibration": self.calibration.to_dict(), "train_steps": self.train_steps,
                 "moved_actual": self.moved_actual, "moved_forecast": self.moved_forecast,
                 "moved_interval": [self.moved_low, self.moved_high], "error": self.error,
-                "mode": self.mode, "runs": self.runs, "seed": self.seed,
+                "mode": self.mode, "runs": self.runs, "seed": self.seed, "draws": self.draws,
                 "table": table.to_dict(orient="records")}
 
 
@@ -725,6 +731,7 @@ def forecast(
     follow: Literal["cascade", "threshold"] = "cascade",
     period: Any = "1D",
     runs: int = 200,
+    draws: int = 20,
     seed: int | None = 0,
 ) -> Forecast:
     """Calibrate on the first steps, simulate the rest, compare with what happened.
@@ -738,7 +745,12 @@ def forecast(
     period : default "1D"
         Step length, as in :func:`calibrate`.
     runs : int, default 200
-        Monte Carlo runs of :func:`downline.cascade.simulate`.
+        Monte Carlo runs of :func:`downline.cascade.simulate`, spread over the draws.
+    draws : int, default 20
+        Parameter sets drawn from the estimates' sampling distributions (normal with the
+        standard errors of their intervals), so the forecast interval carries the
+        estimation error as well as the randomness of the process; 1 simulates with the
+        point estimates only.
     seed : int, optional
 
     Returns
@@ -780,14 +792,23 @@ def forecast(
     tl = timeline(train, period=full.period, origin=full.origin)
     if follow == "cascade":
         mode = "conditional"
-        graph, seeds, offset = _state_graph(tl, data.graph)
+        graph, seeds, offset = _state_graph(tl, train.graph)
         model = cal.to_model(horizon)
     else:
         mode = "from_start"
         graph, seeds, offset = data.graph, cal.first_movers, 0
         model = cal.to_model(T)
-    result = simulate(graph, model, seeds, runs=runs, seed=seed)
-    sim = result.steps_table
+    rng = np.random.default_rng(seed)
+    root = int(rng.integers(2**31 - 1)) if seed is None else int(seed)
+    models = _parameter_draws(cal, model, int(draws), rng)
+    per = max(1, -(-int(runs) // len(models)))
+    tables, sizes = [], []
+    for k, m in enumerate(models):
+        res = simulate(graph, m, seeds, runs=per, seed=root + k)
+        tables.append(res.steps_table)
+        sizes.append(res.sizes)
+    sim = sum(tables[1:], tables[0]) / len(tables)
+    all_sizes = np.concatenate(sizes)
     actual = full.counts().set_index("step")
     rows = []
     for t in range(t_train + 1, T + 1):
@@ -800,10 +821,10 @@ def forecast(
         rows.append(row)
     table = pd.DataFrame(rows)
     if mode == "conditional":
-        new_moves = result.sizes - len(seeds)
+        new_moves = all_sizes - len(seeds)
     else:
         # Sizes count everyone who moved by the end; take off the simulated training part.
-        new_moves = result.sizes - float(sim["moved_total"].iloc[t_train])
+        new_moves = all_sizes - float(sim["moved_total"].iloc[t_train])
     moved_actual = int(table["actual_moved"].sum())
     moved_fc = float(table["forecast_moved"].sum())
     lo, hi = (float(x) for x in np.quantile(new_moves, [0.025, 0.975]))
@@ -818,7 +839,32 @@ def forecast(
         "new_platform_mape": mape,
     }
     return Forecast(cal, t_train, table, moved_actual, moved_fc, lo, hi, error, mode,
-                    int(runs), int(result.seed))
+                    int(per * len(models)), root, len(models))
+
+
+def _parameter_draws(cal: Calibration, model: Any, draws: int,
+                     rng: np.random.Generator) -> list[Any]:
+    """``draws`` models with parameters drawn from their estimates' sampling distributions.
+
+    Each estimate is taken as normal with the standard error implied by its 95% interval
+    (truncated to [0, 1]); one draw gives the point estimates.
+    """
+    if draws < 1:
+        raise ParameterError(f"draws must be at least 1, not {draws}", field="draws")
+    if draws == 1:
+        return [model]
+    ests = {"attrition_old": cal.attrition_old, "attrition_new": cal.attrition_new,
+            "backfill": cal.backfill}
+    if model.follow == "cascade" and cal.p_follow is not None:
+        ests["p"] = cal.p_follow
+    out = []
+    for _ in range(draws):
+        values = {}
+        for name, est in ests.items():
+            se = (est.ci_high - est.ci_low) / (2 * Z95)
+            values[name] = _unit(rng.normal(est.value, se) if np.isfinite(se) else est.value)
+        out.append(replace(model, **values))
+    return out
 
 
 def _state_graph(tl: Timeline, graph: Graph) -> tuple[Graph, list[Any], int]:

@@ -253,7 +253,7 @@ def normalise_people(people: pd.DataFrame) -> pd.DataFrame:
 
 
 def _subgraph(graph: Graph, keep: pd.Index) -> Graph:
-    mask = np.isin(graph.labels, np.asarray(keep, dtype=object))
+    mask = pd.Index(graph.labels).isin(pd.Index(keep))
     new_id = np.full(graph.n, -1, dtype=np.int64)
     new_id[mask] = np.arange(int(mask.sum()))
     src = np.repeat(np.arange(graph.n), np.diff(graph.indptr))
@@ -323,9 +323,9 @@ def _read_table(source: Source, name: str) -> _Table:
 
 def _text(values: pd.Series) -> pd.Series:
     """Values as stripped text, None when blank or missing."""
-    out = values.astype(object).where(values.notna(), None)
-    out = out.map(lambda v: None if v is None else str(v).strip())
-    return out.where(out != "", None)
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "")
+    return text.astype(object).where(text.notna(), None)
 
 
 def _dates(table: _Table, column: str) -> pd.Series:
@@ -584,8 +584,7 @@ def _follow_graph(ft: _Table, handle: str, people: pd.DataFrame, table: pd.DataF
     lines = ft.frame.index[ok]
     self_loop = src == dst
     issues.add("self_follow", ft, lines[self_loop], "follower", dst[self_loop], "dropped")
-    pairs = pd.Series(list(zip(src, dst, strict=True)), dtype=object)
-    dup = pairs.duplicated().to_numpy() & ~self_loop
+    dup = pd.DataFrame({"s": src, "d": dst}).duplicated().to_numpy() & ~self_loop
     issues.add("duplicate_follow", ft, lines[dup], "follower", dst[dup], "counted once")
     return Graph.from_edges(src, dst, nodes=np.asarray(kept_ids, dtype=object),
                             name=f"{which}-follows",

@@ -107,6 +107,7 @@ def migration_report(
     with_forecast: bool = True,
     train_fraction: float = 0.6,
     runs: int = 200,
+    draws: int = 20,
     seed: int | None = 0,
 ) -> MigrationReport:
     """Measure a migration end to end.
@@ -122,7 +123,7 @@ def migration_report(
         Following rule to calibrate.
     with_forecast : bool, default True
         Also calibrate on the first ``train_fraction`` of the steps and forecast the rest.
-    train_fraction, runs, seed
+    train_fraction, runs, draws, seed
         For :func:`downline.migration.forecast`.
 
     Returns
@@ -182,7 +183,7 @@ def migration_report(
     if with_forecast and cal is not None:
         try:
             fc = forecast(data, train_fraction=train_fraction, follow=follow, period=period,
-                          runs=runs, seed=seed)
+                          runs=runs, draws=draws, seed=seed)
         except InputError as exc:
             notes.append(f"forecast skipped: {exc}")
     return MigrationReport(summary, data.report, ft, by_cat, categories, ret_new, ret_old,
