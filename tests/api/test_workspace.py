@@ -188,3 +188,10 @@ def test_chunked_upload_over_the_limit_is_413(workspace: Path) -> None:
         assert r.status_code == 413 and "limit" in r.json()["detail"]
         assert "big" not in _names(small, "networks")
         assert not list((workspace.parent / ".uploads").glob("*"))
+
+
+def test_register_samples(client: TestClient) -> None:
+    assert client.post("/api/workspace/samples").json()["added"] == []
+    assert client.delete("/api/genealogies/sample-company").status_code == 204
+    assert client.post("/api/workspace/samples").json()["added"] == ["sample-company"]
+    assert _names(client, "genealogies") == ["sample-company"]

@@ -172,6 +172,10 @@ def test_login_with_token(browser: Any, tmp_path: Path, make_server: Any) -> Non
         cookies = context.cookies()
         assert cookies and cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
         assert "e2e-secret" not in cookies[0]["value"]
+        page.click("header nav a[data-nav=overview]")
+        page.click("#load-samples")
+        page.wait_for_selector("#networks-table tr[data-name='email-Eu-core']")
+        assert "2,000" in page.inner_text("#genealogies-table")
         context.close()
     finally:
         server.stop()

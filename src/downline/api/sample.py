@@ -7,7 +7,7 @@ from typing import Any
 
 from downline.store import Workspace
 
-__all__ = ["SAMPLE_GENEALOGY", "SAMPLE_NETWORK", "prepare_sample_workspace"]
+__all__ = ["SAMPLE_GENEALOGY", "SAMPLE_NETWORK", "add_samples", "prepare_sample_workspace"]
 
 SAMPLE_NETWORK = "email-Eu-core"
 SAMPLE_GENEALOGY = "sample-company"
@@ -33,19 +33,32 @@ def prepare_sample_workspace(path: str | PathLike[str]) -> dict[str, Any]:
     >>> prepare_sample_workspace(pathlib.Path(folder) / "ws.duckdb")["added"]
     ['email-Eu-core', 'sample-company']
     """
+    with Workspace(path) as ws:
+        return add_samples(ws)
+
+
+def add_samples(ws: Workspace) -> dict[str, Any]:
+    """Add the bundled sample network and genealogy to an open workspace, if absent.
+
+    Examples
+    --------
+    >>> with Workspace(":memory:") as ws:
+    ...     first, again = add_samples(ws), add_samples(ws)
+    >>> first["added"], again["added"]
+    (['email-Eu-core', 'sample-company'], [])
+    """
     from downline.data import sample_path
     from downline.genealogy import read_genealogy
     from downline.graph import read_graph
 
     added = []
-    with Workspace(path) as ws:
-        if SAMPLE_NETWORK not in set(ws.networks()["name"]):
-            graph = read_graph(sample_path(), name=SAMPLE_NETWORK)
-            ws.add_network(SAMPLE_NETWORK, graph, source="bundled sample: SNAP email-Eu-core")
-            added.append(SAMPLE_NETWORK)
-        if SAMPLE_GENEALOGY not in set(ws.genealogies()["name"]):
-            gen = read_genealogy(sample_path("sample_genealogy.csv"))
-            ws.add_genealogy(SAMPLE_GENEALOGY, gen.to_frame(),
-                             source="bundled sample: sample_genealogy.csv")
-            added.append(SAMPLE_GENEALOGY)
+    if SAMPLE_NETWORK not in set(ws.networks()["name"]):
+        graph = read_graph(sample_path(), name=SAMPLE_NETWORK)
+        ws.add_network(SAMPLE_NETWORK, graph, source="bundled sample: SNAP email-Eu-core")
+        added.append(SAMPLE_NETWORK)
+    if SAMPLE_GENEALOGY not in set(ws.genealogies()["name"]):
+        gen = read_genealogy(sample_path("sample_genealogy.csv"))
+        ws.add_genealogy(SAMPLE_GENEALOGY, gen.to_frame(),
+                         source="bundled sample: sample_genealogy.csv")
+        added.append(SAMPLE_GENEALOGY)
     return {"network": SAMPLE_NETWORK, "genealogy": SAMPLE_GENEALOGY, "added": added}

@@ -30,6 +30,16 @@ def workspace_summary(guard: Guard) -> dict[str, Any]:
     return guard.summary()
 
 
+@router.post("/workspace/samples", summary="Register the bundled sample data")
+def register_samples(guard: Guard) -> dict[str, Any]:
+    """Add the bundled SNAP email-Eu-core network and the sample company genealogy to the
+    workspace when they are absent; ``added`` lists what was new."""
+    from downline.api.sample import add_samples
+
+    with guard.open() as ws:
+        return add_samples(ws)
+
+
 @router.get("/networks", summary="List networks")
 def list_networks(guard: Guard) -> list[dict[str, Any]]:
     """All stored networks, newest first."""

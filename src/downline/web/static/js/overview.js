@@ -27,6 +27,15 @@
     });
   }
 
+  const samples = document.getElementById("load-samples");
+  if (samples) {
+    samples.addEventListener("click", async () => {
+      samples.disabled = true;
+      await api("/api/workspace/samples", { method: "POST" });
+      window.location.reload();
+    });
+  }
+
   const jobsTable = document.getElementById("jobs-table");
   async function refreshJobs() {
     const jobs = await api("/api/jobs");
