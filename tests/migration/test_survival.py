@@ -1,4 +1,4 @@
-"""Kaplan-Meier against a hand-computed case and lifelines; retention; leader departure."""
+"""Kaplan-Meier against a hand-computed case, scipy and lifelines; retention; leader departure."""
 
 from __future__ import annotations
 
@@ -30,6 +30,28 @@ def test_hand_computed_case() -> None:
     se4 = km.table.set_index("time").loc[4, "std_err"]
     assert se4 == pytest.approx((5 / 7) * np.sqrt(1 / 42 + 1 / 30))
     assert km.median == 6.0 and km.n == 7 and km.events == 5
+
+
+def test_matches_scipy_ecdf() -> None:
+    # scipy's product-limit estimate with its log-log Greenwood band: a second library
+    # that is always installed (lifelines, below, where it is)
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    t = np.round(rng.exponential(30, size=400))
+    e = rng.random(400) < 0.7
+    ours = kaplan_meier(t, e)
+    res = stats.ecdf(stats.CensoredData(uncensored=t[e], right=t[~e]))
+    table = ours.table.set_index("time")
+    times = table.index.to_numpy(dtype=float)
+    np.testing.assert_allclose(table["survival"].to_numpy(), res.sf.evaluate(times),
+                               atol=1e-12)
+    band = res.sf.confidence_interval(0.95, method="log-log")
+    inside = (table["survival"] > 0).to_numpy() & (table["survival"] < 1).to_numpy()
+    np.testing.assert_allclose(table["ci_low"].to_numpy()[inside],
+                               band.low.evaluate(times)[inside], atol=1e-9)
+    np.testing.assert_allclose(table["ci_high"].to_numpy()[inside],
+                               band.high.evaluate(times)[inside], atol=1e-9)
 
 
 def test_matches_lifelines() -> None:
