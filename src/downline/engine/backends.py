@@ -36,6 +36,23 @@ class Backend(Protocol):
         """Apply ``fn`` to each task with the shared data; results in task order."""
         ...
 
+    def keep(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> list[Any]:
+        """Like :meth:`map`, but the results stay where they were computed: handles."""
+        ...
+
+    def apply(self, fn: Callable[..., Any], handles: Sequence[Any], *args: Any) -> list[Any]:
+        """``fn(value, *args)`` for the value behind each handle, results gathered here."""
+        ...
+
+    def merge(self, fn: Callable[..., Any], handles: Sequence[Any]) -> Any:
+        """One handle for ``fn(*values)``, computed where the values are."""
+        ...
+
     def close(self) -> None:
         """Release the backend's resources."""
         ...
@@ -67,6 +84,20 @@ class LocalBackend:
                 progress(i + 1, len(tasks))
         return out
 
+    def keep(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> list[Any]:
+        return self.map(fn, shared, tasks)
+
+    def apply(self, fn: Callable[..., Any], handles: Sequence[Any], *args: Any) -> list[Any]:
+        return [fn(h, *args) for h in handles]
+
+    def merge(self, fn: Callable[..., Any], handles: Sequence[Any]) -> Any:
+        return fn(*handles)
+
     def close(self) -> None:
         return None
 
@@ -77,15 +108,14 @@ class LocalBackend:
         self.close()
 
 
-def _one_kernel_thread() -> int:
-    """On a local worker: compiled kernels use one thread (the workers are the cores)."""
-    import numba
+def _call_with_shared(
+    fn: Callable[[Mapping[str, Any], Any], Any], shared: Any, task: Any, threads: int | None
+) -> Any:
+    if threads:
+        # numba's thread count belongs to the calling thread: set it in the task itself
+        import numba
 
-    numba.set_num_threads(1)
-    return numba.get_num_threads()
-
-
-def _call_with_shared(fn: Callable[[Mapping[str, Any], Any], Any], shared: Any, task: Any) -> Any:
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return fn(shared, task)
 
 
@@ -122,19 +152,21 @@ class DaskBackend:
         if workers < 1:
             raise ParameterError("workers must be at least 1", field="workers")
         self.retries = retries
+        # Local workers share this machine's cores: one compiled-kernel thread each.
+        # Workers of a remote cluster keep their own setting.
+        self.kernel_threads: int | None = None if scheduler else 1
         self._cluster = None
         try:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
-                # One compiled-kernel thread per worker process (set below): the workers
-                # are the parallelism, and oversubscribed cores only slow both down.
+                # One compiled-kernel thread per worker process (kernel_threads): the
+                # workers are the parallelism; oversubscribed cores only slow both down.
                 self._cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
                     dashboard_address=":0", host="127.0.0.1",
                 )
                 self.client = Client(self._cluster)
-                self.client.run(_one_kernel_thread)
         except OSError as exc:
             raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         self.address = self.client.scheduler.address
@@ -154,19 +186,10 @@ class DaskBackend:
     ) -> list[Any]:
         from distributed import as_completed
 
-        cached = self._shared
-        if cached is not None and cached[0] is shared:
-            future = cached[1]
-        else:
-            # Once per shared mapping: every worker gets its own copy, no per-task shipping.
-            # The mapping itself is kept with its future, so that its identity cannot be
-            # reused by another object while the cache entry lives.
-            # (Wrapped in a list: scattering a dict would use its keys as the data keys.)
-            future = self.client.scatter([dict(shared)], broadcast=True, hash=False)[0]
-            self._shared = (shared, future)
+        future = self._shared_future(shared)
         futures = [
-            self.client.submit(_call_with_shared, fn, future, task, retries=self.retries,
-                               pure=False)
+            self.client.submit(_call_with_shared, fn, future, task, self.kernel_threads,
+                               retries=self.retries, pure=False)
             for task in tasks
         ]
         position = {f.key: i for i, f in enumerate(futures)}
@@ -189,6 +212,42 @@ class DaskBackend:
             self.client.cancel(futures)
             raise
         return results
+
+    def _shared_future(self, shared: Mapping[str, Any]) -> Any:
+        """The shared mapping on every worker, shipped once (``broadcast``).
+
+        The mapping is kept with its future so that its identity cannot be reused by
+        another object while the cache entry lives; it is wrapped in a list because
+        scattering a dict would use its keys as the data keys.
+        """
+        cached = self._shared
+        if cached is not None and cached[0] is shared:
+            return cached[1]
+        future = self.client.scatter([dict(shared)], broadcast=True, hash=False)[0]
+        self._shared = (shared, future)
+        return future
+
+    def keep(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> list[Any]:
+        future = self._shared_future(shared)
+        return [self.client.submit(_call_with_shared, fn, future, task, self.kernel_threads,
+                                   retries=self.retries, pure=False) for task in tasks]
+
+    def apply(self, fn: Callable[..., Any], handles: Sequence[Any], *args: Any) -> list[Any]:
+        futures = [self.client.submit(fn, h, *args, retries=self.retries, pure=False)
+                   for h in handles]
+        try:
+            return self.client.gather(futures)
+        except Exception as exc:
+            raise EngineError(f"a task failed on the cluster: {type(exc).__name__}: "
+                              f"{exc}") from exc
+
+    def merge(self, fn: Callable[..., Any], handles: Sequence[Any]) -> Any:
+        return self.client.submit(fn, *handles, retries=self.retries, pure=False)
 
     def close(self) -> None:
         self._shared = None

@@ -429,3 +429,23 @@ def core_numbers(indptr, indices, n):
                 bin_start[du] += 1
                 deg[u] -= 1
     return deg
+
+
+@njit(cache=True, nogil=True)
+def uncovered_counts(offsets, members, chosen, n):
+    """For each node, how many sets contain it and no chosen node (one greedy round on a
+    block of RR sets kept elsewhere); also the number of sets the chosen nodes cover."""
+    counts = np.zeros(n, dtype=np.int64)
+    covered = 0
+    for r in range(offsets.shape[0] - 1):
+        hit = False
+        for j in range(offsets[r], offsets[r + 1]):
+            if chosen[members[j]]:
+                hit = True
+                break
+        if hit:
+            covered += 1
+            continue
+        for j in range(offsets[r], offsets[r + 1]):
+            counts[members[j]] += 1
+    return counts, covered

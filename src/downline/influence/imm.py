@@ -19,6 +19,7 @@ import numpy as np
 from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
+from downline.influence.remote import RemoteRRSets
 from downline.influence.rrsets import RRSets, check_model, root_entropy
 from downline.influence.seedset import SeedSet
 
@@ -85,8 +86,10 @@ class _Tracker:
 
 
 def _greedy(
-    rr: RRSets, k: int, want_bound: bool
+    rr: RRSets | RemoteRRSets, k: int, want_bound: bool
 ) -> tuple[np.ndarray, np.ndarray, int, float]:
+    if isinstance(rr, RemoteRRSets):
+        return rr.greedy(k, want_bound)
     iptr, ids = rr.inverted_index()
     seeds, gains, covered, bound = _kernels.greedy_max_coverage(
         rr.offsets, rr.members, iptr, ids, rr.graph.n, k, want_bound
@@ -94,8 +97,15 @@ def _greedy(
     return seeds, gains, int(covered), float(bound)
 
 
+def _rr_memory_limit() -> float:
+    """Half of the memory available now: above it, IMM keeps its RR sets on the workers."""
+    import psutil
+
+    return psutil.virtual_memory().available / 2.0
+
+
 def _estimate(
-    graph: Graph, validation: RRSets, seeds: np.ndarray, a: float
+    graph: Graph, validation: RRSets | RemoteRRSets, seeds: np.ndarray, a: float
 ) -> tuple[np.ndarray, float, float, float]:
     """Gains, spread, standard error and lower bound of ``seeds`` on independent RR sets."""
     n = graph.n
@@ -118,6 +128,7 @@ def imm(
     workers: int | None = None,
     progress: Progress | None = None,
     backend: Any = None,
+    rr_on_workers: bool | None = None,
 ) -> SeedSet:
     """Choose ``k`` seeds by IMM, a (1 - 1/e - eps)-approximation w.p. 1 - n^-l.
 
@@ -142,8 +153,14 @@ def imm(
     progress : callable, optional
         Called as ``progress(done, total)`` with counts of RR sets.
     backend : downline.engine.Backend, optional
-        Sample the RR-set chunks there (a Dask cluster): the sets are gathered to this
-        process for the greedy coverage; the same seed gives the same seeds.
+        Sample the RR-set chunks there (a Dask cluster); the same seed gives the same
+        seeds.
+    rr_on_workers : bool, optional
+        With a backend: keep the RR sets on its workers and run the greedy coverage in
+        rounds of summed counts (:class:`~downline.influence.remote.RemoteRRSets`)
+        instead of gathering them here. Default: gather, unless the node-selection
+        sets are expected (from the sampling phase's mean set size) to need more than
+        half of the memory available here.
 
     Returns
     -------
@@ -211,8 +228,16 @@ def imm(
         * (log_cnk + ell * log_n + math.log(max(log2_n, 1.0 + 1e-12)))
         * n / eps_p**2
     )
-    sampling = RRSets(graph, model_name, entropy, stream=0, workers=workers,
+    if rr_on_workers and backend is None:
+        raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
+
+    def collection(stream: int, remote: bool) -> RRSets | RemoteRRSets:
+        if remote:
+            return RemoteRRSets(graph, model_name, entropy, stream, backend)
+        return RRSets(graph, model_name, entropy, stream=stream, workers=workers,
                       backend=backend)
+
+    sampling = collection(0, bool(rr_on_workers))
     lb = 1.0
     for i in range(1, max(math.ceil(log2_n), 1)):
         x = n / 2.0**i
@@ -229,20 +254,22 @@ def imm(
     lam_star = 2.0 * n * (_ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
     theta = max(math.ceil(lam_star / lb), 1)
     sampled = len(sampling)
+    remote = bool(rr_on_workers)
+    if rr_on_workers is None and backend is not None:
+        per_set = sampling.stored_ids() / max(sampled, 1)
+        remote = 2.0 * theta * per_set * 8.0 > _rr_memory_limit()
     del sampling
 
     # Node selection on fresh RR sets, then measurement on an independent collection.
     track.expect(2 * theta)
-    selection = RRSets(graph, model_name, entropy, stream=1, workers=workers,
-                      backend=backend)
+    selection = collection(1, remote)
     selection.extend_to(theta, track)
     seeds, _, covered, bound = _greedy(selection, k, want_bound=True)
     memory = selection.nbytes()
     stored = selection.stored_ids()
     theta_sel = len(selection)
     del selection
-    validation = RRSets(graph, model_name, entropy, stream=2, workers=workers,
-                      backend=backend)
+    validation = collection(2, remote)
     validation.extend_to(theta, track)
     a = ell * log_n  # ln(1 / delta) with delta = n^-ell
     gains, spread, stderr, lower = _estimate(graph, validation, seeds, a)
@@ -254,7 +281,7 @@ def imm(
         "rr_sets_validation": len(validation), "theta": theta, "opt_lower_bound": lb,
         "selection_estimate": n * covered / theta_sel,
         "opt_upper_bound": upper, "approximation": lower / upper if upper > 0 else 0.0,
-        "rr_stored_ids": stored, "rr_bytes": memory,
+        "rr_stored_ids": stored, "rr_bytes": memory, "rr_on_workers": remote,
     }
     return SeedSet(
         seeds=graph.label_of(seeds), indices=seeds, gains=gains,
