@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from downline.engine import _kernels
 from downline.errors import FormatError, GraphError
 from downline.graph import Graph
+from downline.graph import _kernels as graph_kernels
 
 __all__ = ["edgelist_to_csr", "open_csr"]
 
@@ -192,9 +193,11 @@ def edgelist_to_csr(
     probs = np.lib.format.open_memmap(tmp / "probs_full.npy", mode="w+", dtype=np.float32,
                                       shape=(m,))
     indptr = np.zeros(n + 1, dtype=np.int64)
-    k, n_self, n_dup = _kernels.finish_rows(indptr0, keys, probs_in_order,
-                                            self_loops == "drop", duplicates == "keep",
-                                            indices, probs, indptr)
+    graph_kernels.sort_rows(indptr0, keys)
+    dup_code = graph_kernels.DUP_KEEP if duplicates == "keep" else graph_kernels.DUP_DROP
+    k, _, n_self, n_dup = graph_kernels.emit_rows(indptr0, keys, probs_in_order,
+                                                  self_loops == "drop", dup_code, indices,
+                                                  probs, indptr)
     k = int(k)
     for name, arr in (("indices", indices), ("probs", probs)):
         final = np.lib.format.open_memmap(tmp / f"{name}.npy", mode="w+", dtype=arr.dtype,

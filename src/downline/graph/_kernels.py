@@ -42,6 +42,70 @@ def _radix_sort_by_target(keys, tmp):
 
 
 @njit(cache=True)
+def sort_rows(indptr, keys):
+    """Sort each row's packed ``target << 33 | position`` keys in place.
+
+    Short rows by insertion, long ones by quicksort, hub rows (over 65,536 entries) by a
+    linear-time radix sort on the target (their keys arrive in position order, so a
+    stable sort on the target is the full order). Works on memory-mapped arrays too.
+    """
+    tmp = np.empty(0, dtype=np.uint64)
+    for u in range(indptr.shape[0] - 1):
+        a = indptr[u]
+        b = indptr[u + 1]
+        if b - a > 65536:
+            if tmp.shape[0] < b - a:
+                tmp = np.empty(b - a, dtype=np.uint64)
+            _radix_sort_by_target(keys[a:b], tmp[: b - a])
+        elif b - a > 24:
+            keys[a:b].sort()
+        else:
+            for i in range(a + 1, b):
+                x = keys[i]
+                j = i - 1
+                while j >= a and keys[j] > x:
+                    keys[j + 1] = keys[j]
+                    j -= 1
+                keys[j + 1] = x
+
+
+@njit(cache=True)
+def emit_rows(rows, keys, probs, drop_self_loops, dup_policy, indices, out_probs, indptr):
+    """Write CSR rows from row-sorted packed keys, applying the self-loop and duplicate
+    policies; ``probs`` is indexed by input position.
+
+    Returns ``(edges written, first duplicate's input position or -1, self-loops
+    dropped, duplicates found)``.
+    """
+    mask = (np.uint64(1) << np.uint64(33)) - np.uint64(1)
+    shift = np.uint64(33)
+    n_self = 0
+    n_dup = 0
+    first_dup = -1
+    k = 0
+    for u in range(rows.shape[0] - 1):
+        last_v = -1
+        for j in range(rows[u], rows[u + 1]):
+            v = np.int64(keys[j] >> shift)
+            e = np.int64(keys[j] & mask)
+            if v == u and drop_self_loops:
+                n_self += 1
+                continue
+            if v == last_v:
+                n_dup += 1
+                if first_dup < 0 or e < first_dup:
+                    first_dup = e
+                if dup_policy != DUP_KEEP:
+                    continue
+            indices[k] = v
+            out_probs[k] = probs[e]
+            k += 1
+            last_v = v
+        indptr[u + 1] = k
+    return k, first_dup, n_self, n_dup
+
+
+@njit(cache=True)
 def _row_sorted_keys(src, dst, n):
     """CSR row offsets and, per row, keys ``target << 33 | input position``, sorted.
 
@@ -68,26 +132,7 @@ def _row_sorted_keys(src, dst, n):
             u = src[e]
             keys[fill[u]] = (np.uint64(dst[e]) << np.uint64(33)) | np.uint64(e)
             fill[u] += 1
-    tmp = np.empty(0, dtype=np.uint64)
-    for u in range(n):
-        a = indptr[u]
-        b = indptr[u + 1]
-        if b - a > 65536:
-            # Huge rows (hubs): linear-time radix sort instead of a comparison sort.
-            if tmp.shape[0] < b - a:
-                tmp = np.empty(b - a, dtype=np.uint64)
-            _radix_sort_by_target(keys[a:b], tmp[: b - a])
-        elif b - a > 24:
-            keys[a:b].sort()
-        else:
-            # insertion sort: most rows are short
-            for i in range(a + 1, b):
-                x = keys[i]
-                j = i - 1
-                while j >= a and keys[j] > x:
-                    keys[j + 1] = keys[j]
-                    j -= 1
-                keys[j + 1] = x
+    sort_rows(indptr, keys)
     return indptr, keys
 
 
@@ -106,34 +151,11 @@ def csr_from_edges(src, dst, probs, n, drop_self_loops, dup_policy):
     """
     rows, keys = _row_sorted_keys(src, dst, n)
     m = src.shape[0]
-    mask = (np.uint64(1) << np.uint64(33)) - np.uint64(1)
-    shift = np.uint64(33)
     indptr = np.zeros(n + 1, dtype=np.int64)
     indices = np.empty(m, dtype=np.int32)
     out_probs = np.empty(m, dtype=np.float32)
-    n_self = 0
-    n_dup = 0
-    first_dup = -1
-    k = 0
-    for u in range(n):
-        last_v = -1
-        for j in range(rows[u], rows[u + 1]):
-            v = np.int64(keys[j] >> shift)
-            e = np.int64(keys[j] & mask)
-            if v == u and drop_self_loops:
-                n_self += 1
-                continue
-            if v == last_v:
-                n_dup += 1
-                if first_dup < 0 or e < first_dup:
-                    first_dup = e
-                if dup_policy != DUP_KEEP:
-                    continue
-            indices[k] = v
-            out_probs[k] = probs[e]
-            k += 1
-            last_v = v
-        indptr[u + 1] = k
+    k, first_dup, n_self, n_dup = emit_rows(rows, keys, probs, drop_self_loops, dup_policy,
+                                            indices, out_probs, indptr)
     return indptr, indices[:k].copy(), out_probs[:k].copy(), first_dup, n_self, n_dup
 
 
