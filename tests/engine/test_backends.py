@@ -72,7 +72,9 @@ def test_shared_arrays_are_scattered_once(dask2):
     shared = {"values": np.ones(1000)}
     dask2.map(_chunk_sum, shared, _tasks(4))
     key = dask2._shared[1].key
-    # broadcast: every worker holds a copy of the shared data
+    # broadcast: every worker holds a copy of the shared data, and keeps it after the
+    # run (Dask's active memory manager, which would drop replicas every 2 s, is off)
+    time.sleep(2.5)
     assert len(dask2.client.who_has()[key]) == 2
     dask2.map(_chunk_sum, shared, _tasks(4))
     # the second map reuses the broadcast data instead of shipping it again

@@ -160,12 +160,18 @@ class DaskBackend:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
+                import dask
+
                 # One compiled-kernel thread per worker process (kernel_threads): the
                 # workers are the parallelism; oversubscribed cores only slow both down.
-                self._cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=":0", host="127.0.0.1",
-                )
+                # The active memory manager would drop the broadcast copies of the graph
+                # between runs (and ship them again); a local cluster keeps them.
+                with dask.config.set({"distributed.scheduler.active-memory-manager.start":
+                                      False}):
+                    self._cluster = LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=":0", host="127.0.0.1",
+                    )
                 self.client = Client(self._cluster)
         except OSError as exc:
             raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
