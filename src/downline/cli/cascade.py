@@ -100,12 +100,8 @@ def simulate(
     else:
         raise ParameterError(f"unknown model {model!r}; use ic, lt or migration",
                              field="model")
-    options: dict[str, Any] = {}
-    if reverse:
-        options["reverse"] = True
-    if undirected:
-        options["undirected"] = True
-    g = open_graph(graph, workspace, weights=weights, seed=seed, **options)
+    g = open_graph(graph, workspace, weights=weights, seed=seed, reverse=reverse,
+                       undirected=undirected)
     with (
         execution_backend(workers, scheduler) as backend,
         progress_bar(f"simulating {name}", total=runs, enabled=not as_json) as progress,

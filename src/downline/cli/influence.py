@@ -60,12 +60,8 @@ def influencers(
 
         network = read_genealogy(graph)
     else:
-        options: dict[str, Any] = {}
-        if reverse:
-            options["reverse"] = True
-        if undirected:
-            options["undirected"] = True
-        network = open_graph(graph, workspace, weights=weights, seed=seed, **options)
+        network = open_graph(graph, workspace, weights=weights, seed=seed, reverse=reverse,
+                           undirected=undirected)
     with (
         execution_backend(workers, scheduler) as backend,
         progress_bar("ranking influencers", total=1.0, enabled=not as_json) as progress,
