@@ -236,3 +236,11 @@ def test_large_ids_not_dense(tmp_path):
     ids = np.array([10**12, 5, 10**15])
     g = read_graph(_write(tmp_path, "big.txt", f"{ids[0]} {ids[1]}\n{ids[1]} {ids[2]}\n"))
     assert g.labels.tolist() == [5, 10**12, 10**15]
+
+
+def test_padded_ids_stay_text(tmp_path):
+    g = read_graph(_write(tmp_path, "pad.txt", "007\t008\n008\t010\n"))
+    assert g.labels.tolist() == ["007", "008", "010"]
+    assert g.successors("007") == ["008"]
+    numbers = read_graph(_write(tmp_path, "num.txt", "7\t8\n8\t10\n"))
+    assert numbers.labels.tolist() == [7, 8, 10]

@@ -48,6 +48,9 @@ _TARGET_NAMES = {"target", "dst", "to", "v", "node2", "id2", "member", "follower
 _WEIGHT_NAMES = {"weight", "w", "p", "prob", "probability", "influence", "p_uv"}
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
+# An id is a number only when writing it as a number gives it back: "007" stays text.
+_ID_NUMBER = re.compile(r"^(0|-?[1-9]\d*)$")
+_PADDED = re.compile(r"^[+-]?0\d+$")
 
 
 def read_graph(
@@ -177,6 +180,7 @@ class _Sniff:
     header: str  # "none", "nm", "names", "maybe-nm"
     names: list[str]
     first_tokens: list[str]
+    padded_ids: bool = False  # ids such as "007" in the first lines: keep ids as text
 
 
 def _open_head(p: Path) -> bytes:
@@ -245,14 +249,15 @@ def _sniff(p: Path, delimiter: str | None, header: HeaderMode) -> _Sniff:
             mode = "names"
         elif non_numeric and second and all(_NUMBER.match(t) for t in second[:2]):
             mode = "names"
-        elif len(first) == 2 and all(_INTEGER.match(t) for t in first):
+        elif len(first) == 2 and all(_ID_NUMBER.match(t) for t in first):
             if len(second) not in (0, 2):
                 mode = "nm"
             elif delimiter != " " and len(data[0].split(delimiter)) != 2:
                 mode = "nm"  # "n m" separated by a space in a tab/comma file
             else:
                 mode = "maybe-nm"
-    return _Sniff(leading, delimiter, mode, first if mode == "names" else [], first)
+    padded = any(_PADDED.match(t) for ln in data[:50] for t in _split(ln, delimiter)[:2])
+    return _Sniff(leading, delimiter, mode, first if mode == "names" else [], first, padded)
 
 
 def _utf8_error(p: Path) -> FormatError:
@@ -383,7 +388,7 @@ def _as_ids(col: pa.Array) -> pa.Array:
     if pa.types.is_floating(col.type):
         raise GraphError("node ids must be integers or strings, not fractional numbers")
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        if pc.all(pc.match_substring_regex(col, _INTEGER.pattern)).as_py():
+        if pc.all(pc.match_substring_regex(col, _ID_NUMBER.pattern)).as_py():
             return pc.cast(col, pa.int64())
         return col
     return pc.cast(col, pa.string())
@@ -427,7 +432,9 @@ def _read_edgelist(
         raise ParameterError(f"header must be auto, none, nm or names, not {header!r}")
     sniff = _sniff(p, delimiter, header)
     skip = sniff.leading + (1 if sniff.header in ("nm", "names", "maybe-nm") else 0)
-    parsed = _fast_parse(p, sniff, skip) if sniff.delimiter != " " or True else None
+    # pyarrow would read "007" as the number 7: padded ids take the line-splitting path,
+    # which keeps every field as text until the ids are known to be numbers.
+    parsed = None if sniff.padded_ids else _fast_parse(p, sniff, skip)
     if parsed is None:
         parsed = _robust_parse(p, sniff)
     cols = parsed.columns
@@ -463,8 +470,8 @@ def _read_edgelist(
         if nm is None:
             # The first line was an edge after all: put it back.
             a, b = sniff.first_tokens[:2]
-            src = pa.concat_arrays([pa.array([int(a)], pa.int64()), pc.cast(src, pa.int64())])
-            dst = pa.concat_arrays([pa.array([int(b)], pa.int64()), pc.cast(dst, pa.int64())])
+            src = pa.concat_arrays([pa.array([a]).cast(src.type), src])
+            dst = pa.concat_arrays([pa.array([b]).cast(dst.type), dst])
             cols = [pa.concat_arrays([pa.array([t]).cast(c.type), c])
                     for t, c in zip(sniff.first_tokens, cols, strict=False)]
             if parsed.lines is not None:
