@@ -27,6 +27,7 @@ import pandas as pd
 from downline.cascade import _kernels
 from downline.cascade.models import Migration, model_name
 from downline.cascade.results import MigrationResult, SpreadEstimate
+from downline.engine import LocalBackend
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
 
@@ -349,27 +350,20 @@ def _run(
         chunk = max(1, min(chunk, int(chunk_runs)))
     counts = [chunk] * (runs // chunk) + ([runs % chunk] if runs % chunk else [])
     keys = chunk_keys(root, len(counts))
-    if backend is not None:
-        def chunk_progress(done_chunks: int, total: int) -> None:
-            if progress is not None:
-                progress(sum(counts[:done_chunks]), runs)
 
-        shared: dict[str, Any] = {"task": task}
-        folder = graph.meta.get("csr_folder")
-        if folder and getattr(backend, "name", "") == "dask":
-            # Memory-mapped graph: workers open the files, only the rest is shipped.
-            shared = {"task": dataclasses.replace(task, indptr=None, indices=None),
-                      "csr_folder": folder}
-        results = backend.map(_chunk_on_worker, shared,
-                              list(zip(counts, keys, strict=True)), progress=chunk_progress)
-        return _aggregate(graph, model, task, results, root=root, chunk=chunk)
-    results = []
-    done = 0
-    for size, key in zip(counts, keys, strict=True):
-        results.append(run_chunk(task, size, key))
-        done += size
+    def chunk_progress(done_chunks: int, total: int) -> None:
         if progress is not None:
-            progress(done, runs)
+            progress(sum(counts[:done_chunks]), runs)
+
+    shared: dict[str, Any] = {"task": task}
+    folder = graph.meta.get("csr_folder")
+    if folder and getattr(backend, "name", "") == "dask":
+        # Memory-mapped graph: workers open the files, only the rest is shipped.
+        shared = {"task": dataclasses.replace(task, indptr=None, indices=None),
+                  "csr_folder": folder}
+    runner = backend if backend is not None else LocalBackend()
+    results = runner.map(_chunk_on_worker, shared, list(zip(counts, keys, strict=True)),
+                         progress=chunk_progress)
     return _aggregate(graph, model, task, results, root=root, chunk=chunk)
 
 

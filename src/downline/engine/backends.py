@@ -192,12 +192,7 @@ class DaskBackend:
     ) -> list[Any]:
         from distributed import as_completed
 
-        future = self._shared_future(shared)
-        futures = [
-            self.client.submit(_call_with_shared, fn, future, task, self.kernel_threads,
-                               retries=self.retries, pure=False)
-            for task in tasks
-        ]
+        futures = self.keep(fn, shared, tasks)
         position = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
         done = 0
