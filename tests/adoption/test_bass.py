@@ -211,3 +211,41 @@ def test_fit_from_unsorted_timestamps_with_ties():
     assert fit.converged_
     ci = fit.conf_int(0.01)
     assert ci.loc["q", "lower"] <= 0.5 <= ci.loc["q", "upper"]
+
+
+# Weekly box-office revenue ($ million) of the film "The Doctor" (1991), a real series
+# used in Lilien & Rangaswamy's Marketing Engineering and in LINDO's Bass model example.
+# Its least-squares market potential lies below the revenue counted (noise in the last
+# weeks), so a fit that bounded m by the total would stop on that bound.
+THE_DOCTOR = np.array([0.1, 3.0, 5.2, 7.0, 5.25, 4.9, 3.0, 2.4, 1.9, 1.3, 0.8, 0.6])
+
+
+@pytest.mark.parametrize("curve", ["discrete", "density"])
+def test_market_potential_may_fall_below_the_total_seen(curve):
+    from scipy.optimize import curve_fit
+
+    t = np.arange(1, THE_DOCTOR.size + 1, dtype=float)
+    fit = BassModel(curve=curve).fit(THE_DOCTOR)
+    assert fit.converged_
+    assert fit.m_ < THE_DOCTOR.sum()
+    # An independent unconstrained optimiser (Levenberg-Marquardt) from another start.
+    ref, _ = curve_fit(
+        lambda tt, m, p, q: BassModel.simulate(tt, m, p, q, curve=curve),
+        t, THE_DOCTOR, p0=[50.0, 0.01, 0.3], maxfev=20_000, xtol=1e-14, ftol=1e-14,
+    )
+    assert fit.m_ == pytest.approx(ref[0], rel=1e-6)
+    assert fit.p_ == pytest.approx(ref[1], rel=1e-5)
+    assert fit.q_ == pytest.approx(ref[2], rel=1e-5)
+    # Bass's OLS on the same weeks (m 34.8 < 35.45 seen) is accepted as a start.
+    assert fit.ols_["valid"]
+
+
+def test_fit_on_the_floor_of_m_is_reported():
+    # Two bursts with nothing between: no Bass curve has two peaks; the least-squares
+    # curve covers the first burst only, wants m far below what was counted, and the
+    # floor (half the total) stops it and says so.
+    y = np.array([500.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 500.0])
+    with pytest.warns(ConvergenceWarning, match="floor"):
+        fit = BassModel().fit(y)
+    assert not fit.converged_
+    assert fit.m_ == pytest.approx(0.5 * y.sum(), rel=1e-5)

@@ -55,6 +55,9 @@ Curve = Literal["discrete", "density"]
 # Beyond this multiple of the adopters seen, the market potential is not identified: the
 # series has not slowed down yet and any larger m fits about as well.
 _M_MAX_FACTOR = 1000.0
+# m may sit below the adopters counted (noise in the counts, as in R nls or Srinivasan &
+# Mason, who put no bound on m); a fit that ends on this floor is reported.
+_M_MIN_FACTOR = 0.5
 
 
 class ConvergenceError(DownlineError):
@@ -287,12 +290,14 @@ class BassModel:
         -----
         The start is Bass's OLS estimate (regress ``n_t`` on ``N_{t-1}`` and
         ``N_{t-1}^2``, solve for ``m, p, q``); when its roots are invalid (``c >= 0``,
-        ``m`` below the adopters seen, ``p <= 0`` or ``q < 0``) or fit worse, the best
+        ``m`` below half the adopters seen, ``p <= 0`` or ``q < 0``) or fit worse, the best
         point of a ``(p, q)`` grid (with ``m`` solved linearly) is used too, and the
         lower-SSE solution is kept. Bounds: ``p > 0``, ``q >= 0``, and
-        ``sum(y) <= m <= 1000 sum(y)``; a fit that ends on the upper bound of ``m`` (the
-        series shows no slowdown, so ``m`` is not identified) or on ``p``'s floor is
-        reported as not converged.
+        ``0.5 sum(y) <= m <= 1000 sum(y)`` (``m`` may end below the adopters counted:
+        the counts are noisy, and neither R's ``nls`` nor Srinivasan & Mason bound it);
+        a fit that ends on either bound of ``m`` (at the upper one the series shows no
+        slowdown, so ``m`` is not identified) or on ``p``'s floor is reported as not
+        converged.
         """
         self._check_params()
         y, t = _check_series(y, t)
@@ -309,7 +314,8 @@ class BassModel:
         starts.append(_grid_start(y, t, curve))
 
         m_hi = _M_MAX_FACTOR * total
-        lo = np.array([total, 1e-7, 0.0])
+        m_lo = _M_MIN_FACTOR * total
+        lo = np.array([m_lo, 1e-7, 0.0])
         hi = np.array([m_hi, 1.0, 5.0])
         best = None
         for x0 in starts:
@@ -335,6 +341,12 @@ class BassModel:
             message = (
                 "market potential not identified: m ran to its bound "
                 f"({_M_MAX_FACTOR:g} x adopters seen); the series shows no slowdown yet"
+            )
+        elif m <= m_lo * (1 + 1e-6):
+            converged = False
+            message = (
+                f"market potential ran to its floor ({_M_MIN_FACTOR:g} x adopters seen): "
+                "the Bass curve does not fit this series"
             )
         elif p <= 1e-6:
             converged = False
@@ -555,7 +567,8 @@ def _ols_start(y: np.ndarray, t: np.ndarray) -> dict[str, float]:
         if m > 0:
             p, q = a / m, -c * m
             out.update(m=float(m), p=float(p), q=float(q))
-            out["valid"] = bool(complete and m >= y.sum() and 0 < p < 1 and 0 <= q < 5)
+            in_range = m >= _M_MIN_FACTOR * y.sum() and 0 < p < 1 and 0 <= q < 5
+            out["valid"] = bool(complete and in_range)
     return out
 
 
@@ -568,7 +581,8 @@ def _grid_start(y: np.ndarray, t: np.ndarray, curve: Curve) -> np.ndarray:
     den = np.einsum("ijk,ijk->ij", shape, shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         m = np.einsum("ijk,k->ij", shape, y) / den
-    m = np.clip(np.nan_to_num(m, nan=total), total, _M_MAX_FACTOR * total * 0.99)
+    m = np.clip(np.nan_to_num(m, nan=total), _M_MIN_FACTOR * total * 1.01,
+                _M_MAX_FACTOR * total * 0.99)
     sse = np.einsum("ijk,ijk->ij", m[:, :, None] * shape - y, m[:, :, None] * shape - y)
     i, j = np.unravel_index(int(np.nanargmin(sse)), sse.shape)
     return np.array([m[i, j], float(p[i, 0, 0]), float(q[0, j, 0])])
