@@ -87,3 +87,7 @@ class RulesFileError(InputError):
 
 class StoreError(DownlineError):
     """The workspace cannot do what was asked (unknown name, name taken, ...)."""
+
+
+class WorkspaceBusyError(StoreError):
+    """Another process (a running ``downline serve``, say) holds the workspace file."""

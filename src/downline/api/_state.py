@@ -1,15 +1,19 @@
 """Shared state of one server process: the workspace behind a lock, caches, JSON cleaning.
 
 DuckDB allows one connection per file and process, and that connection must not be used
-by two threads at once; every access goes through :meth:`WorkspaceGuard.open`. Graphs and
+by two threads at once; every access goes through :meth:`WorkspaceGuard.open`. The file
+is also locked against other processes while it is open, so the guard lets go of it after
+a second without requests: ``downline load`` in another terminal then gets its turn (it
+waits for the lock), and the server waits in the same way while the CLI writes. Graphs and
 genealogies are rebuilt from the workspace once and cached by name and load time, so a
-replaced network is never served stale.
+network replaced by the server or by the CLI is never served stale.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +69,13 @@ class WorkspaceGuard:
         The workspace file; created when missing.
     cache_size : int
         How many graphs and genealogies to keep built in memory.
+    idle_close : float or None, default 1.0
+        Close the file after this many seconds without use, so that other processes
+        can open it; ``None`` keeps it open. An in-memory workspace is never closed.
+    wait : float, optional
+        Seconds to wait for the file while another process holds it (default
+        :func:`downline.store.default_lock_wait`); past that a request fails with
+        :class:`~downline.errors.WorkspaceBusyError` (HTTP 503).
 
     Examples
     --------
@@ -74,24 +85,68 @@ class WorkspaceGuard:
     True
     """
 
-    def __init__(self, path: Path, cache_size: int = 8) -> None:
+    def __init__(
+        self, path: Path, cache_size: int = 8, idle_close: float | None = 1.0,
+        wait: float | None = None,
+    ) -> None:
         self.path = path
-        self._ws: Workspace | None = Workspace(str(path))
+        self._wait = wait
+        self._idle = None if str(path) == ":memory:" else idle_close
         self._lock = threading.RLock()
+        self._ws: Workspace | None = Workspace(str(path), wait=wait)
+        self._users = 0
+        self._last_used = time.monotonic()
+        self._timer: threading.Timer | None = None
         self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
         self._cache_size = cache_size
+        self._arm_idle_close()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the file is open (held) by this process now."""
+        return self._ws is not None
 
     @contextmanager
     def open(self) -> Iterator[Workspace]:
         """The workspace, locked for the duration of the ``with`` block."""
         with self._lock:
             if self._ws is None:
-                self._ws = Workspace(str(self.path))
-            yield self._ws
+                self._ws = Workspace(str(self.path), wait=self._wait)
+            self._users += 1
+            try:
+                yield self._ws
+            finally:
+                self._users -= 1
+                self._last_used = time.monotonic()
+                self._arm_idle_close()
+
+    def _arm_idle_close(self, delay: float | None = None) -> None:
+        # One pending timer at a time; it re-arms itself while requests keep coming.
+        if self._idle is None or (self._timer is not None and delay is None):
+            return
+        timer = threading.Timer(self._idle if delay is None else delay, self._close_if_idle)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._ws is None or self._users:
+                return
+            idle_for = time.monotonic() - self._last_used
+            if self._idle is not None and idle_for < self._idle:
+                self._arm_idle_close(self._idle - idle_for)
+                return
+            self._ws.close()
+            self._ws = None
 
     def close(self) -> None:
         """Close the workspace file (the next :meth:`open` opens it again)."""
         with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if self._ws is not None:
                 self._ws.close()
                 self._ws = None

@@ -24,7 +24,13 @@ from downline.api.batching import ScreenBatcher
 from downline.api.deps import require_auth
 from downline.api.jobs import JobManager
 from downline.api.security import GuardMiddleware
-from downline.errors import DownlineError, FormatError, InputError, StoreError
+from downline.errors import (
+    DownlineError,
+    FormatError,
+    InputError,
+    StoreError,
+    WorkspaceBusyError,
+)
 
 __all__ = ["create_app"]
 
@@ -80,6 +86,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         status = 400 if isinstance(exc, FormatError) else 422
         return JSONResponse(_error_body(exc), status_code=status)
 
+    @app.exception_handler(WorkspaceBusyError)
+    async def busy_error(request: Request, exc: WorkspaceBusyError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "the workspace is in use by another process; retry shortly"},
+            status_code=503, headers={"Retry-After": "5"},
+        )
+
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> JSONResponse:
         message = str(exc).split(" in /")[0].split(" in ./")[0]
@@ -110,6 +123,8 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     job_workers: int = 2,
     dashboard: bool = True,
+    idle_close: float | None = 1.0,
+    lock_wait: float | None = None,
 ) -> FastAPI:
     """Build the `downline` web application (REST API and dashboard) over a workspace.
 
@@ -129,6 +144,12 @@ def create_app(
         Analysis jobs run at once.
     dashboard : bool
         Serve the dashboard pages at ``/`` as well.
+    idle_close : float or None
+        Let go of the workspace file after this many idle seconds, so that the CLI can
+        load into it while the server runs; None holds it for the server's lifetime.
+    lock_wait : float, optional
+        Seconds a request waits while another process holds the file before it gets a
+        503; default :func:`downline.store.default_lock_wait`.
 
     Returns
     -------
@@ -165,7 +186,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    guard = WorkspaceGuard(path)
+    guard = WorkspaceGuard(path, idle_close=idle_close, wait=lock_wait)
     app.state.settings = settings
     app.state.guard = guard
     app.state.jobs = JobManager(

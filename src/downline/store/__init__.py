@@ -5,6 +5,11 @@ fails half-way (bad data, a full disk, Ctrl-C) leaves the workspace as it was. N
 writes SQL; they go through :class:`Workspace`.
 """
 
-from downline.store.workspace import DEFAULT_WORKSPACE, Workspace, default_workspace_path
+from downline.store.workspace import (
+    DEFAULT_WORKSPACE,
+    Workspace,
+    default_lock_wait,
+    default_workspace_path,
+)
 
-__all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_workspace_path"]
+__all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_lock_wait", "default_workspace_path"]

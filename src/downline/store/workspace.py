@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,12 +17,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from downline.errors import InputError, StoreError
+from downline.errors import InputError, StoreError, WorkspaceBusyError
 from downline.graph import Graph
 
-__all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_workspace_path"]
+__all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_lock_wait", "default_workspace_path"]
 
 DEFAULT_WORKSPACE = "downline.duckdb"
+_LOCK_WAIT = 15.0
+_HOLDER = re.compile(r"\(PID (\d+)\)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _SCHEMA_VERSION = 1
 
@@ -52,6 +55,49 @@ _MEMBER_COLUMNS = ("member_id", "sponsor_id", "joined_at", "left_at", "rank", "v
 def default_workspace_path() -> Path:
     """``$DOWNLINE_WORKSPACE`` if set, else ``downline.duckdb`` in the current folder."""
     return Path(os.environ.get("DOWNLINE_WORKSPACE", DEFAULT_WORKSPACE))
+
+
+def default_lock_wait() -> float:
+    """Seconds to wait for a workspace another process holds: ``$DOWNLINE_LOCK_WAIT`` or 15.
+
+    Examples
+    --------
+    >>> default_lock_wait() >= 0
+    True
+    """
+    raw = os.environ.get("DOWNLINE_LOCK_WAIT")
+    if raw is None:
+        return _LOCK_WAIT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"DOWNLINE_LOCK_WAIT must be a number of seconds, not {raw!r}") from None
+    if not value >= 0:
+        raise StoreError(f"DOWNLINE_LOCK_WAIT must be >= 0, not {raw!r}")
+    return value
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open ``path``; while another process holds its lock, retry for ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise StoreError(f"cannot open workspace {path}: {text}") from None
+            if time.monotonic() >= deadline:
+                found = _HOLDER.search(text)
+                holder = f"process {found.group(1)}" if found else "another process"
+                raise WorkspaceBusyError(
+                    f"workspace {path} is in use by {holder} (a running `downline serve`?); "
+                    f"waited {wait:g} s. Stop it, or retry when it is idle "
+                    "(DOWNLINE_LOCK_WAIT sets the wait)"
+                ) from None
+            time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
+            pause = min(pause * 2, 0.25)
 
 
 def _check_name(name: str, what: str) -> str:
@@ -100,6 +146,12 @@ class Workspace:
         The file; created when missing. Default :func:`default_workspace_path`.
         ``":memory:"`` gives a throw-away workspace.
     read_only : bool, default False
+    wait : float, optional
+        While another process holds the file (DuckDB lets one process write, or many
+        read), retry this many seconds before raising
+        :class:`~downline.errors.WorkspaceBusyError`. Default
+        :func:`default_lock_wait`. A running ``downline serve`` lets go of the file
+        when idle for a second, so a CLI load waits its turn instead of failing.
 
     Examples
     --------
@@ -110,14 +162,15 @@ class Workspace:
     1
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+        wait: float | None = None,
+    ):
         self.path = str(default_workspace_path() if path is None else path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open workspace {self.path}: {exc}") from None
+        wait = default_lock_wait() if wait is None else float(wait)
+        self._con = _connect(self.path, read_only, wait)
         if not read_only:
             self._con.execute(_SCHEMA)
             self._con.execute(
