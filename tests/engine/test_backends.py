@@ -112,3 +112,36 @@ def test_a_new_shared_mapping_is_shipped_anew(dask2):
     for k in range(5):
         out = dask2.map(lambda shared, t: shared["k"] + t, {"k": k}, [0, 1])
         assert out == [k, k + 1]
+
+
+def _kernel_threads(shared, task):
+    import numba
+
+    return numba.get_num_threads(), numba.config.NUMBA_NUM_THREADS
+
+
+def test_kernel_threads_on_an_existing_cluster(monkeypatch):
+    from distributed import LocalCluster
+
+    from downline.engine import KERNEL_THREADS_ENV
+
+    monkeypatch.delenv(KERNEL_THREADS_ENV, raising=False)
+    # A cluster started elsewhere, reached by its address as Slurm or Kubernetes give it.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=":0", host="127.0.0.1") as cluster:
+        address = cluster.scheduler_address
+        with DaskBackend(address) as backend:
+            assert backend.kernel_threads is None  # the workers' own setting
+            (used, allowed), = backend.map(_kernel_threads, {}, [0])
+            assert used == allowed
+        with DaskBackend(address, kernel_threads=1) as backend:
+            assert backend.map(_kernel_threads, {}, [0, 1]) == [(1, allowed)] * 2
+        monkeypatch.setenv(KERNEL_THREADS_ENV, "2")
+        with DaskBackend(address) as backend:
+            assert backend.kernel_threads == 2
+            assert backend.map(_kernel_threads, {}, [0]) == [(min(2, allowed), allowed)]
+        monkeypatch.setenv(KERNEL_THREADS_ENV, "many")
+        with pytest.raises(ParameterError, match=KERNEL_THREADS_ENV):
+            DaskBackend(address)
+    with pytest.raises(ParameterError, match="kernel_threads"):
+        DaskBackend(workers=1, kernel_threads=0)

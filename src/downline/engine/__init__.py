@@ -15,6 +15,7 @@ same seed the answer does not depend on where it ran. Only this package knows Da
 """
 
 from downline.engine.backends import (
+    KERNEL_THREADS_ENV,
     SCHEDULER_ENV,
     Backend,
     DaskBackend,
@@ -24,6 +25,7 @@ from downline.engine.backends import (
 from downline.engine.outofcore import edgelist_to_csr, open_csr
 
 __all__ = [
+    "KERNEL_THREADS_ENV",
     "SCHEDULER_ENV",
     "Backend",
     "DaskBackend",

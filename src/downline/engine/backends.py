@@ -8,9 +8,17 @@ from typing import Any, Protocol, runtime_checkable
 
 from downline.errors import DownlineError, ParameterError
 
-__all__ = ["SCHEDULER_ENV", "Backend", "DaskBackend", "LocalBackend", "get_backend"]
+__all__ = [
+    "KERNEL_THREADS_ENV",
+    "SCHEDULER_ENV",
+    "Backend",
+    "DaskBackend",
+    "LocalBackend",
+    "get_backend",
+]
 
 SCHEDULER_ENV = "DOWNLINE_SCHEDULER"
+KERNEL_THREADS_ENV = "DOWNLINE_KERNEL_THREADS"
 
 Progress = Callable[[int, int], None]
 
@@ -108,6 +116,20 @@ class LocalBackend:
         self.close()
 
 
+def _env_kernel_threads() -> int | None:
+    raw = os.environ.get(KERNEL_THREADS_ENV)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ParameterError(f"{KERNEL_THREADS_ENV} must be a positive integer, not {raw!r}",
+                             field=KERNEL_THREADS_ENV)
+    return value
+
+
 def _call_with_shared(
     fn: Callable[[Mapping[str, Any], Any], Any], shared: Any, task: Any, threads: int | None
 ) -> Any:
@@ -132,6 +154,14 @@ class DaskBackend:
         Worker processes of the local cluster.
     retries : int, default 2
         How many times Dask recomputes a chunk whose worker died.
+    kernel_threads : int, optional
+        Threads each chunk's compiled kernel uses on its worker. Default: 1 on a local
+        cluster (its worker processes already share this machine's cores); on a remote
+        cluster ``$DOWNLINE_KERNEL_THREADS`` if set, else the worker's own numba setting
+        (all its machine's cores unless ``NUMBA_NUM_THREADS`` is set there). Set it to
+        cores per machine divided by worker processes per machine to avoid
+        oversubscription (``dask worker --nworkers 4`` on 16 cores: 4). It is capped by
+        what each worker's numba allows.
 
     Examples
     --------
@@ -143,7 +173,8 @@ class DaskBackend:
     name = "dask"
 
     def __init__(
-        self, scheduler: str | None = None, *, workers: int = 2, retries: int = 2
+        self, scheduler: str | None = None, *, workers: int = 2, retries: int = 2,
+        kernel_threads: int | None = None,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -152,9 +183,13 @@ class DaskBackend:
         if workers < 1:
             raise ParameterError("workers must be at least 1", field="workers")
         self.retries = retries
-        # Local workers share this machine's cores: one compiled-kernel thread each.
-        # Workers of a remote cluster keep their own setting.
-        self.kernel_threads: int | None = None if scheduler else 1
+        if kernel_threads is None:
+            # Local workers share this machine's cores: one compiled-kernel thread each.
+            # Workers of a remote cluster keep their own setting unless told otherwise.
+            kernel_threads = _env_kernel_threads() if scheduler else 1
+        elif int(kernel_threads) < 1:
+            raise ParameterError("kernel_threads must be at least 1", field="kernel_threads")
+        self.kernel_threads: int | None = None if kernel_threads is None else int(kernel_threads)
         self._cluster = None
         try:
             if scheduler:
