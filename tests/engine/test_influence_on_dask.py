@@ -53,3 +53,15 @@ def test_cli_influencers_with_workers(shared_data):
     assert local.exit_code == 0, local.output
     assert remote.exit_code == 0, remote.output
     assert json.loads(local.stdout)["seeds"] == json.loads(remote.stdout)["seeds"]
+
+
+def test_reach_identical_on_dask(cluster, facebook):
+    from downline.influence import reach
+
+    seen = []
+    local = reach(facebook, rr_sets=50_000, seed=5)
+    remote = reach(facebook, rr_sets=50_000, seed=5, backend=cluster,
+                   progress=lambda done, total: seen.append(done))
+    assert np.array_equal(local.estimate, remote.estimate)
+    assert np.array_equal(local.stderr, remote.stderr)
+    assert seen[-1] == remote.rr_sets and seen == sorted(seen)

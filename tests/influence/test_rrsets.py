@@ -143,3 +143,24 @@ def test_reach_agrees_with_monte_carlo(nethept: Graph, mc) -> None:
     for node, est, se in zip(top["node"], top["reach"], top["stderr"], strict=True):
         mean, mc_se = mc(nethept, "ic", nethept.index_of([node]), runs=20_000, seed=1)
         assert abs(est - mean) <= 4 * np.hypot(se, mc_se), (node, est, mean)
+
+
+@pytest.mark.parametrize("model", ["ic", "lt"])
+@pytest.mark.parametrize("workers", [1, 3])
+def test_reach_counts_the_same_sets_as_a_stored_collection(
+    nethept: Graph, model: str, workers: int
+) -> None:
+    # reach streams its chunks and keeps only counts; they must be those of the
+    # collection RRSets holds for the same entropy and stream, whatever the threads.
+    theta = 10 * CHUNK_SIZE + 5  # not a whole number of chunks: rounds up to 11
+    graph = nethept if model == "ic" else nethept.with_weights("wc")
+    seen = []
+    r = reach(graph, model=model, rr_sets=theta, seed=11, workers=workers,
+              progress=lambda done, total: seen.append((done, total)))
+    stored = RRSets(graph, model, entropy=11, stream=0, workers=1)
+    stored.extend_to(theta)
+    assert r.rr_sets == len(stored) == 11 * CHUNK_SIZE
+    expected = graph.n * (stored.node_counts() / len(stored))
+    assert np.array_equal(r.estimate, expected)
+    assert seen[-1] == (11 * CHUNK_SIZE, 11 * CHUNK_SIZE)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

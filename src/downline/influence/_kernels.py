@@ -432,6 +432,13 @@ def core_numbers(indptr, indices, n):
 
 
 @njit(cache=True, nogil=True)
+def add_counts(members, counts):
+    """``counts[v] += 1`` for every ``v`` in ``members`` (a bincount without the GIL)."""
+    for v in members:
+        counts[v] += 1
+
+
+@njit(cache=True, nogil=True)
 def uncovered_counts(offsets, members, chosen, n):
     """For each node, how many sets contain it and no chosen node (one greedy round on a
     block of RR sets kept elsewhere); also the number of sets the chosen nodes cover."""

@@ -4,10 +4,20 @@ A node ``v`` alone as seed activates ``E[spread({v})] = n * P(v in R)`` nodes in
 expectation, where ``R`` is a random reverse-reachable set (Borgs et al. 2014). Counting
 how many of ``theta`` RR sets contain each node therefore estimates every node's reach
 at once, each with a binomial standard error ``n * sqrt(p (1 - p) / theta)``.
+
+Only the counts are needed, so the sets are never kept: each task samples a run of chunks
+and returns one array of ``n`` counts, and the arrays are summed. Memory is ``O(n)`` per
+task whatever ``theta`` is, and on a cluster only the counts cross the network. The
+chunks are those of :class:`~downline.influence.rrsets.RRSets` (same streams), and integer
+sums do not depend on how the chunks are split into tasks, so the answer is the same
+wherever it runs.
 """
 
 from __future__ import annotations
 
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +26,15 @@ import pandas as pd
 
 from downline.errors import ParameterError
 from downline.graph import Graph
+from downline.influence import _kernels
 from downline.influence.imm import Progress, _Tracker
-from downline.influence.rrsets import RRSets, check_model, root_entropy
+from downline.influence.rrsets import (
+    CHUNK_SIZE,
+    _chunk_on_worker,
+    _shared_arrays,
+    check_model,
+    root_entropy,
+)
 
 __all__ = ["Reach", "reach"]
 
@@ -85,6 +102,7 @@ def reach(
     seed: int | np.random.Generator | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    backend: Any = None,
 ) -> Reach:
     """Estimate every node's individual expected spread in one pass over RR sets.
 
@@ -100,6 +118,9 @@ def reach(
         Sampling threads (the result does not depend on it).
     progress : callable, optional
         ``progress(done, total)`` in RR sets.
+    backend : downline.engine.Backend, optional
+        Sample there (a Dask cluster, say); each task returns only its counts. The
+        result is the same as in-process.
 
     Returns
     -------
@@ -128,13 +149,65 @@ def reach(
                              field="rr_sets")
     entropy = root_entropy(seed)
     track = _Tracker(progress)
-    track.expect(theta)
-    rr = RRSets(graph, model_name, entropy, stream=0, workers=workers)
-    rr.extend_to(int(theta), track)
-    total = len(rr)
-    p = rr.node_counts() / total
+    chunks = -(-int(theta) // CHUNK_SIZE)
+    track.expect(chunks * CHUNK_SIZE)
+    counts = _count_members(graph, model_name, entropy, chunks, workers, backend, track)
+    total = chunks * CHUNK_SIZE
+    p = counts / total
     estimate = n * p
     stderr = n * np.sqrt(p * (1.0 - p) / total)
     params = {"model": model_name, "seed": seed, "entropy": entropy, "graph": graph.name}
     return Reach(labels=graph.labels, estimate=estimate, stderr=stderr, rr_sets=total,
                  params=params)
+
+
+def _counts_on_worker(shared: dict[str, Any], job: tuple[int, int, int, int]) -> np.ndarray:
+    """Chunks ``first..last-1`` of ``stream``: how many of their sets contain each node."""
+    entropy, stream, first, last = job
+    counts = np.zeros(shared["n"], dtype=np.int64)
+    for index in range(first, last):
+        _, members = _chunk_on_worker(shared, (entropy, stream, index))
+        _kernels.add_counts(members, counts)
+    return counts
+
+
+def _count_members(
+    graph: Graph, model: str, entropy: int, chunks: int, workers: int | None,
+    backend: Any, track: _Tracker,
+) -> np.ndarray:
+    r = graph.reverse  # built once here, before threads share it
+    logq = _kernels.uniform_in_logq(r.indptr, r.probs, graph.n) if model == "ic" else None
+    shared = _shared_arrays(graph, model, logq)
+    threads = max(1, workers or os.cpu_count() or 1)
+    # A few tasks per thread or worker, so that progress moves and a slow one is not last.
+    tasks = min(chunks, 4 * max(threads, 2) if backend is None else 64)
+    step = math.ceil(chunks / tasks)
+    jobs = [(entropy, 0, a, min(a + step, chunks)) for a in range(0, chunks, step)]
+
+    def done(job: tuple[int, int, int, int]) -> None:
+        track((job[3] - job[2]) * CHUNK_SIZE)
+
+    total = np.zeros(graph.n, dtype=np.int64)
+    if backend is not None:
+        # Tasks finish in any order; all but the last job have ``step`` chunks.
+        reported = [0]
+
+        def finished(count: int, of: int) -> None:
+            sets = (chunks if count == of else min(count * step, chunks)) * CHUNK_SIZE
+            track(sets - reported[0])
+            reported[0] = sets
+
+        for part in backend.map(_counts_on_worker, shared, jobs, progress=finished):
+            total += part
+        return total
+    if threads == 1 or len(jobs) == 1:
+        for job in jobs:
+            total += _counts_on_worker(shared, job)
+            done(job)
+        return total
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for job, part in zip(jobs, pool.map(lambda j: _counts_on_worker(shared, j), jobs),
+                             strict=True):
+            total += part
+            done(job)
+    return total
