@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from downline.engine import DaskBackend, LocalBackend
 from downline.errors import ParameterError
 from downline.graph import read_graph
-from downline.influence import imm
+from downline.influence import imm, opim_c
 from downline.influence._kernels import greedy_max_coverage
 from downline.influence.remote import RemoteRRSets
 from downline.influence.rrsets import RRSets
@@ -50,6 +52,34 @@ def test_imm_with_rr_sets_on_dask_workers(nethept):
     assert kept.lower_bound == pytest.approx(local.lower_bound)
 
 
-def test_rr_on_workers_needs_a_backend(nethept):
+@pytest.mark.parametrize("select", [imm, opim_c])
+def test_rr_on_workers_needs_a_backend(nethept, select):
     with pytest.raises(ParameterError, match="backend"):
-        imm(nethept, 5, eps=0.3, seed=1, rr_on_workers=True)
+        select(nethept, 5, eps=0.3, seed=1, rr_on_workers=True)
+
+
+def test_opim_c_with_rr_sets_kept_on_the_workers(nethept, monkeypatch):
+    local = opim_c(nethept, 10, eps=0.3, seed=8)
+    assert local.params["rr_on_workers"] is False
+    backend = LocalBackend()  # the same code path as a cluster, in this process
+    kept = opim_c(nethept, 10, eps=0.3, seed=8, backend=backend, rr_on_workers=True)
+    # Switched half-way: gathered in the first round, then kept on the workers once a
+    # doubling would pass the memory limit (0 here, so at the second round).
+    assert local.params["rounds"] >= 2
+    calls = []
+
+    def limit():
+        calls.append(1)
+        return 0.0
+
+    monkeypatch.setattr(sys.modules["downline.influence.imm"], "_rr_memory_limit", limit)
+    switched = opim_c(nethept, 10, eps=0.3, seed=8, backend=backend)
+    for result in (kept, switched):
+        assert result.params["rr_on_workers"] is True
+        assert result.seeds == local.seeds
+        assert result.params["rounds"] == local.params["rounds"]
+        assert result.params["rr_sets_selection"] == local.params["rr_sets_selection"]
+        assert result.spread_estimate == pytest.approx(local.spread_estimate)
+        assert result.lower_bound == pytest.approx(local.lower_bound)
+        assert result.params["approximation"] == pytest.approx(local.params["approximation"])
+    assert calls  # the automatic choice was consulted

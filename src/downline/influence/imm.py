@@ -301,6 +301,7 @@ def opim_c(
     workers: int | None = None,
     progress: Progress | None = None,
     backend: Any = None,
+    rr_on_workers: bool | None = None,
 ) -> SeedSet:
     """Choose ``k`` seeds by OPIM-C: IMM's guarantee, with online bounds that stop early.
 
@@ -314,6 +315,11 @@ def opim_c(
     ----------
     graph, k, model, eps, l, seed, workers, progress, backend
         As in :func:`imm`.
+    rr_on_workers : bool, optional
+        With a backend: keep both collections on its workers (as in :func:`imm`).
+        Default: gather them, until a doubling would make the two collections need
+        more than half of the memory available here; from then on they are kept on the
+        workers (the sets so far are sampled again there, the same ones).
 
     Returns
     -------
@@ -351,12 +357,29 @@ def opim_c(
     i_max = max(math.ceil(math.log2(max(theta_max / theta0, 2.0))), 1)
     a = math.log(3.0 * i_max / delta)
     track = _Tracker(progress)
-    first = RRSets(graph, model_name, entropy, stream=0, workers=workers,
+    if rr_on_workers and backend is None:
+        raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
+    remote = bool(rr_on_workers)
+
+    def collection(stream: int) -> RRSets | RemoteRRSets:
+        if remote:
+            return RemoteRRSets(graph, model_name, entropy, stream, backend)
+        return RRSets(graph, model_name, entropy, stream=stream, workers=workers,
                       backend=backend)
-    second = RRSets(graph, model_name, entropy, stream=1, workers=workers,
-                      backend=backend)
+
+    first, second = collection(0), collection(1)
     size = math.ceil(theta0)
     for i in range(1, i_max + 1):
+        if rr_on_workers is None and backend is not None and not remote and len(first):
+            per_set = first.stored_ids() / len(first)
+            if 2.0 * size * per_set * 8.0 > _rr_memory_limit():
+                # Same streams and chunks: the workers sample the very same sets again.
+                held = len(first)
+                remote = True
+                first, second = collection(0), collection(1)
+                track.expect(2 * held)
+                first.extend_to(held, track)
+                second.extend_to(held, track)
         track.expect(2 * max(size - len(first), 0))
         first.extend_to(size, track)
         second.extend_to(size, track)
@@ -374,6 +397,7 @@ def opim_c(
         "selection_estimate": n * covered / len(first),
         "opt_upper_bound": upper, "approximation": ratio,
         "rr_stored_ids": first.stored_ids(), "rr_bytes": first.nbytes(),
+        "rr_on_workers": remote,
     }
     return SeedSet(
         seeds=graph.label_of(seeds), indices=seeds, gains=gains,
