@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from downline.errors import FormatError, ParameterError
-from downline.genealogy.tree import Genealogy, _from_frame
+from downline.genealogy.tree import COLUMNS, Genealogy, _from_frame
 
 __all__ = ["read_genealogy", "write_genealogy"]
 
@@ -25,6 +27,12 @@ _PARQUET = (".parquet", ".pq")
 _TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 # A blank line inside the text (it is already stripped at both ends).
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
+_BLANK_LINE_BYTES = re.compile(rb"\n[ \t\f\v\r]*\n")
+_BOM = b"\xef\xbb\xbf"
+# Bytes whose presence sends a CSV file to the pandas reader: quotes, comments, NUL.
+_NOT_PLAIN = (b'"', b"#", b"\x00")
+# Turned off by tests to compare with the pandas reader, which defines the result.
+_ARROW_CSV = True
 
 
 def read_genealogy(
@@ -103,6 +111,10 @@ def _read_csv(path: Path, sep: str | None) -> Genealogy:
             raw = gzip.decompress(raw)
         except OSError as exc:
             raise FormatError(f"not a readable gzip file ({exc})", path=path) from exc
+    if _ARROW_CSV:
+        gen = _read_plain_csv(raw, path, sep)
+        if gen is not None:
+            return gen
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,6 +149,79 @@ def _read_csv(path: Path, sep: str | None) -> Genealogy:
         # Quoted fields spanning lines: rows no longer map to lines one to one.
         lines = None
     return _from_frame(frame, path=str(path), lines=lines, numeric_text=True)
+
+
+def _read_plain_csv(raw: bytes, path: Path, sep: str | None) -> Genealogy | None:
+    """Read a plain CSV file with pyarrow, or None to leave it to the pandas reader.
+
+    Plain means the pandas reader would see the same cells: one separator character other
+    than a space, no quotes, comments, blank lines or lone carriage returns, and every line
+    with as many fields as the header. The cells then go to the same ``_from_frame`` as
+    the pandas reader's. Any failure returns None, so that errors are always reported by
+    the pandas reader, with their line numbers.
+    """
+    str_dtype = pd.api.types.pandas_dtype(str)
+    if not (isinstance(str_dtype, pd.StringDtype) and str(str_dtype.storage).startswith("pyarrow")):
+        return None  # the pandas reader gives other columns (older pandas)
+    start = 3 if raw.startswith(_BOM) else 0
+    end = len(raw.rstrip())
+    if end <= start or raw[end - 1] >= 0x80 or 0x1C <= raw[end - 1] <= 0x1F:
+        return None  # empty, or may end in blanks only str.strip() knows
+    if any(raw.find(byte, start, end) >= 0 for byte in _NOT_PLAIN):
+        return None
+    if raw.find(b"\r", start, end) >= 0 and raw.count(b"\r", start, end) != raw.count(
+        b"\r\n", start, end
+    ):
+        return None
+    if _BLANK_LINE_BYTES.search(raw, start, end):
+        return None
+    header_end = raw.find(b"\n", start, end)
+    if header_end < 0 or raw.startswith(_BOM, header_end + 1):
+        return None  # pyarrow would drop a BOM opening the data, pandas keeps it
+    try:
+        header = raw[start:header_end].decode("utf-8").removesuffix("\r")
+    except UnicodeDecodeError:
+        return None
+    delimiter = sep if sep is not None else _guess_sep(header)
+    if len(delimiter) != 1 or delimiter in " \r\n":
+        return None
+    names = header.split(delimiter)
+    wanted: dict[str, int] = {}
+    for position, name in enumerate(names):
+        wanted.setdefault(name.strip().lower(), position)
+    keep = [position for key, position in wanted.items() if key in COLUMNS]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(memoryview(raw)[header_end + 1 : end]),
+            read_options=pa_csv.ReadOptions(
+                column_names=[f"f{i}" for i in range(len(names))], block_size=4 << 20
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                # Every column, so that all of the file is checked to be UTF-8.
+                column_types={f"f{i}": pa.string() for i in range(len(names))},
+                strings_can_be_null=False,
+            ),
+        )
+        frame = pd.DataFrame(
+            {
+                names[i].strip(): pd.Series(str_dtype.__from_arrow__(table[f"f{i}"]), copy=False)
+                for i in sorted(keep)
+            }
+        )
+        lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+        return _from_frame(frame, path=str(path), lines=lines, numeric_text=True)
+    except Exception:
+        # Whatever went wrong (a short line, invalid UTF-8, a bad value, a bad tree), the
+        # pandas reader reads the file again and reports it.
+        return None
 
 
 def _content(text: str) -> tuple[str, np.ndarray]:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from downline.errors import FormatError, GenealogyError
 from downline.genealogy import _kernels
@@ -27,6 +29,18 @@ COLUMNS = (*REQUIRED_COLUMNS, "left_at", "rank", "volume")
 # How many offending values an error message names before it only counts the rest.
 _NAMED = 10
 _INT_TEXT = r"-?(?:0|[1-9][0-9]{0,17})"
+# The column helpers take a pyarrow route for pyarrow-backed string columns (what read_csv
+# gives with pandas 3), but only for values it reads exactly as the generic route does;
+# anything else goes the generic route. Tests turn the arrow route off to compare.
+_ARROW_ROUTE = True
+_INT_TEXT_FULL = f"^(?:{_INT_TEXT})$"
+# Volumes the arrow route parses: at most 15 digits (the length bound), so that pandas'
+# digit-by-digit parse is exact and agrees bit for bit with pyarrow's.
+_PLAIN_DECIMAL = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_PLAIN_DECIMAL_LENGTH = 15
+# Years the arrow route reads as dates: inside the datetime64[ns] range, so that every
+# supported pandas version agrees.
+_DATE_YEARS = (1678, 2261)
 
 
 class Genealogy:
@@ -402,8 +416,50 @@ def _match_columns(frame: pd.DataFrame, where: _Where) -> dict[str, Hashable]:
     return found
 
 
+class _Cells:
+    """The stripped text of one column: its blank cells and, on demand, an object array.
+
+    For a pyarrow-backed string column the text stays in ``arrow`` (a pyarrow array,
+    ``""`` where missing) until :attr:`text` is asked for; ``arrow`` is None otherwise.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        self.series = series
+        self.arrow: pa.ChunkedArray | None = None
+        self._text: np.ndarray | None = None
+        dtype = series.dtype
+        if (
+            _ARROW_ROUTE
+            and isinstance(dtype, pd.StringDtype)
+            and str(dtype.storage).startswith("pyarrow")
+        ):
+            # pandas strips arrow-backed strings with this same kernel.
+            strings = pa.array(series.array)
+            if isinstance(strings, pa.Array):
+                strings = pa.chunked_array([strings])
+            stripped = pc.utf8_trim_whitespace(strings)
+            self.arrow = pc.fill_null(stripped, "")
+            blank = pc.equal(pc.binary_length(self.arrow), 0)
+            self.blank = _numpy(blank)
+        else:
+            self._text, self.blank = _generic_text(series)
+
+    @property
+    def text(self) -> np.ndarray:
+        """Object array of the stripped text, ``""`` in blank cells."""
+        if self._text is None:
+            assert self.arrow is not None
+            self._text = np.asarray(self.arrow.to_numpy(zero_copy_only=False), dtype=object)
+        return self._text
+
+
 def _text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Stripped text of a column (object array) and the mask of blank or missing cells."""
+    cells = _Cells(series)
+    return cells.text, cells.blank
+
+
+def _generic_text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     missing = series.isna().to_numpy()
     if series.dtype.kind == "f":
         # Integer ids in a column with blanks arrive as floats: write 3.0 back as "3".
@@ -421,11 +477,17 @@ def _text(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return text, blank
 
 
+def _numpy(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A writable NumPy copy of a pyarrow array without nulls."""
+    return np.array(values.to_numpy(zero_copy_only=False))
+
+
 def _member_ids(series: pd.Series, where: _Where, numeric_text: bool) -> np.ndarray:
     kind = series.dtype.kind
     if kind in "iu" and not series.isna().any():
         return series.to_numpy(dtype=np.int64)
-    text, blank = _text(series)
+    cells = _Cells(series)
+    blank = cells.blank
     if blank.any():
         rows = np.flatnonzero(blank)
         named = ", ".join(where.label(r) for r in rows[:_NAMED])
@@ -436,16 +498,26 @@ def _member_ids(series: pd.Series, where: _Where, numeric_text: bool) -> np.ndar
             field="member_id",
         )
     if kind == "f" or numeric_text:
-        ok, values = _int_text(series, text)
+        ok, values = _int_text(cells)
         if ok.all():
             return values
-    return text
+    return cells.text
 
 
-def _int_text(series: pd.Series, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _int_text(cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
     """Mask of the cells written as plain integers, and their values (0 elsewhere)."""
+    if cells.arrow is not None:
+        found = pc.match_substring_regex(cells.arrow, _INT_TEXT_FULL)
+        ok = _numpy(found)
+        if ok.all():
+            return ok, _numpy(pc.cast(cells.arrow, pa.int64()))
+        values = np.zeros(ok.shape[0], dtype=np.int64)
+        if ok.any():
+            values[ok] = _numpy(pc.cast(cells.arrow.filter(pa.array(ok)), pa.int64()))
+        return ok, values
+    series = cells.series
     if series.dtype.kind == "f":
-        stripped = pd.Series(text, dtype="str")
+        stripped = pd.Series(cells.text, dtype="str")
     else:
         stripped = series.astype("str").str.strip()
     ok = np.array(stripped.str.fullmatch(_INT_TEXT).fillna(False), dtype=bool)
@@ -457,10 +529,11 @@ def _int_text(series: pd.Series, text: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _sponsor_keys(series: pd.Series, int_ids: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sponsor keys comparable with the member ids, the root mask and a 'not an id' mask."""
-    text, blank = _text(series)
+    cells = _Cells(series)
+    blank = cells.blank
     if not int_ids:
-        return text, blank, np.zeros(text.shape[0], dtype=bool)
-    ok, keys = _int_text(series, text)
+        return cells.text, blank, np.zeros(blank.shape[0], dtype=bool)
+    ok, keys = _int_text(cells)
     ok = ok & ~blank
     return keys, blank, ~ok & ~blank
 
@@ -469,21 +542,28 @@ def _dates(series: pd.Series, name: str, where: _Where, required: bool) -> np.nd
     if series.dtype.kind == "M":
         values = series.to_numpy().astype("datetime64[D]")
         blank = np.isnat(values)
-        bad = np.zeros_like(blank)
     else:
-        text, blank = _text(series)
-        parsed = pd.to_datetime(pd.Series(text, dtype=object), format="ISO8601", errors="coerce")
-        values = parsed.to_numpy().astype("datetime64[D]")
-        bad = np.isnat(values) & ~blank
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            named = ", ".join(f"{where.label(r)} ({text[r]!r})" for r in rows[:_NAMED])
-            raise FormatError(
-                f"{name} is not a date on {named}{_more(rows.size)}; expected YYYY-MM-DD",
-                path=where.path,
-                line=where.first_line(rows),
-                field=name,
+        cells = _Cells(series)
+        blank = cells.blank
+        plain = _plain_dates(cells)
+        if plain is not None:
+            values = plain
+        else:
+            text = cells.text
+            parsed = pd.to_datetime(
+                pd.Series(text, dtype=object), format="ISO8601", errors="coerce"
             )
+            values = parsed.to_numpy().astype("datetime64[D]")
+            bad = np.isnat(values) & ~blank
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                named = ", ".join(f"{where.label(r)} ({text[r]!r})" for r in rows[:_NAMED])
+                raise FormatError(
+                    f"{name} is not a date on {named}{_more(rows.size)}; expected YYYY-MM-DD",
+                    path=where.path,
+                    line=where.first_line(rows),
+                    field=name,
+                )
     if required and blank.any():
         rows = np.flatnonzero(blank)
         named = ", ".join(where.label(r) for r in rows[:_NAMED])
@@ -496,10 +576,59 @@ def _dates(series: pd.Series, name: str, where: _Where, required: bool) -> np.nd
     return values
 
 
+def _plain_dates(cells: _Cells) -> np.ndarray | None:
+    """The dates of an arrow column whose every non-blank cell is a valid ``YYYY-MM-DD``.
+
+    None when some cell is anything else (left to pandas, which also names the culprit).
+    """
+    if cells.arrow is None:
+        return None
+    present = ~cells.blank
+    lengths = _numpy(pc.binary_length(cells.arrow))
+    if not (lengths[present] == 10).all():
+        return None
+    values = np.full(present.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
+    if not present.any():
+        return values
+    filled = cells.arrow.filter(pa.array(present)).combine_chunks()
+    offsets_type = np.int64 if pa.types.is_large_string(filled.type) else np.int32
+    offsets = np.frombuffer(filled.buffers()[1], dtype=offsets_type)
+    start, stop = offsets[filled.offset], offsets[filled.offset + len(filled)]
+    chars = np.frombuffer(filled.buffers()[2], dtype=np.uint8)[start:stop].reshape(-1, 10)
+    digits = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]].astype(np.int64) - ord("0")
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
+    ok = (
+        (chars[:, 4] == ord("-"))
+        & (chars[:, 7] == ord("-"))
+        & ((digits >= 0) & (digits <= 9)).all(axis=1)
+        & (year >= _DATE_YEARS[0])
+        & (year <= _DATE_YEARS[1])
+        & (month >= 1)
+        & (month <= 12)
+        & (day >= 1)
+        & (day <= 31)
+    )
+    if not ok.all():
+        return None
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + (day - 1)
+    if not (dates.astype("datetime64[M]") == months).all():
+        return None  # a day past the end of its month, such as 2023-02-29
+    values[present] = dates
+    return values
+
+
 def _volume(series: pd.Series, where: _Where) -> np.ndarray:
     if series.dtype.kind in "iuf":
         return np.nan_to_num(series.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0)
-    text, blank = _text(series)
+    cells = _Cells(series)
+    blank = cells.blank
+    plain = _plain_decimals(cells)
+    if plain is not None:
+        return plain
+    text = cells.text
     values = np.array(
         pd.to_numeric(pd.Series(text, dtype=object), errors="coerce"), dtype=np.float64
     )
@@ -515,6 +644,43 @@ def _volume(series: pd.Series, where: _Where) -> np.ndarray:
         )
     values[blank] = 0.0
     return values
+
+
+def _plain_decimals(cells: _Cells) -> np.ndarray | None:
+    """The numbers of an arrow column of short plain decimals such as ``-12.50`` (0 if blank).
+
+    None when some cell is anything else, or when a cell reads as -0.0: pandas gives 0.0 or
+    -0.0 for ``-0`` depending on the other cells, so that is left to pandas.
+    """
+    if cells.arrow is None:
+        return None
+    present = ~cells.blank
+    plain = _numpy(pc.match_substring_regex(cells.arrow, _PLAIN_DECIMAL))
+    short = _numpy(pc.binary_length(cells.arrow)) <= _PLAIN_DECIMAL_LENGTH
+    if not (plain & short | ~present).all():
+        return None
+    values = np.zeros(present.shape[0], dtype=np.float64)
+    if present.all():
+        values = _numpy(pc.cast(cells.arrow, pa.float64()))
+    elif present.any():
+        values[present] = _numpy(pc.cast(cells.arrow.filter(pa.array(present)), pa.float64()))
+    if (np.signbit(values) & (values == 0)).any():
+        return None
+    return values
+
+
+def _labels(series: pd.Series) -> np.ndarray:
+    """Object array of a column's stripped text, None in blank cells (for ranks)."""
+    cells = _Cells(series)
+    if cells.arrow is not None:
+        # Few distinct names: convert each once rather than once per member.
+        encoded = pc.dictionary_encode(cells.arrow.combine_chunks())
+        names = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+        labels = names[_numpy(encoded.indices)]
+    else:
+        labels = cells.text.astype(object)
+    labels[cells.blank] = None
+    return labels
 
 
 def _show(value: Any) -> str:
@@ -547,11 +713,7 @@ def _from_frame(
         else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     )
     volume = _volume(frame[cols["volume"]], where) if "volume" in cols else np.zeros(n)
-    rank = None
-    if "rank" in cols:
-        rank_text, rank_blank = _text(frame[cols["rank"]])
-        rank = rank_text.astype(object)
-        rank[rank_blank] = None
+    rank = _labels(frame[cols["rank"]]) if "rank" in cols else None
 
     problems: list[str] = []
     index = pd.Index(ids)
