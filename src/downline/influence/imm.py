@@ -20,7 +20,7 @@ from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
 from downline.influence.remote import RemoteRRSets
-from downline.influence.rrsets import RRSets, check_model, root_entropy
+from downline.influence.rrsets import Model, RRSets, check_model, root_entropy
 from downline.influence.seedset import SeedSet
 
 __all__ = ["imm", "opim_c"]
@@ -102,6 +102,18 @@ def _rr_memory_limit() -> float:
     import psutil
 
     return psutil.virtual_memory().available / 2.0
+
+
+def _rr_collection(
+    graph: Graph, model: Model, entropy: int, stream: int, remote: bool,
+    workers: int | None, backend: Any,
+) -> RRSets | RemoteRRSets:
+    """A new collection on ``stream``: kept on the backend's workers, or gathered here."""
+    if remote:
+        if backend is None:
+            raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
+        return RemoteRRSets(graph, model, entropy, stream, backend)
+    return RRSets(graph, model, entropy, stream=stream, workers=workers, backend=backend)
 
 
 def _estimate(
@@ -228,14 +240,8 @@ def imm(
         * (log_cnk + ell * log_n + math.log(max(log2_n, 1.0 + 1e-12)))
         * n / eps_p**2
     )
-    if rr_on_workers and backend is None:
-        raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
-
     def collection(stream: int, remote: bool) -> RRSets | RemoteRRSets:
-        if remote:
-            return RemoteRRSets(graph, model_name, entropy, stream, backend)
-        return RRSets(graph, model_name, entropy, stream=stream, workers=workers,
-                      backend=backend)
+        return _rr_collection(graph, model_name, entropy, stream, remote, workers, backend)
 
     sampling = collection(0, bool(rr_on_workers))
     lb = 1.0
@@ -357,15 +363,10 @@ def opim_c(
     i_max = max(math.ceil(math.log2(max(theta_max / theta0, 2.0))), 1)
     a = math.log(3.0 * i_max / delta)
     track = _Tracker(progress)
-    if rr_on_workers and backend is None:
-        raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
     remote = bool(rr_on_workers)
 
     def collection(stream: int) -> RRSets | RemoteRRSets:
-        if remote:
-            return RemoteRRSets(graph, model_name, entropy, stream, backend)
-        return RRSets(graph, model_name, entropy, stream=stream, workers=workers,
-                      backend=backend)
+        return _rr_collection(graph, model_name, entropy, stream, remote, workers, backend)
 
     first, second = collection(0), collection(1)
     size = math.ceil(theta0)
