@@ -482,6 +482,18 @@ def _numpy(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.array(values.to_numpy(zero_copy_only=False))
 
 
+def _cast_where(
+    arrow: pa.ChunkedArray, mask: np.ndarray, to: pa.DataType, dtype: type
+) -> np.ndarray:
+    """The cells under ``mask`` cast to ``to`` (all of them at once when all are), 0 elsewhere."""
+    if mask.all():
+        return _numpy(pc.cast(arrow, to))
+    values = np.zeros(mask.shape[0], dtype=dtype)
+    if mask.any():
+        values[mask] = _numpy(pc.cast(arrow.filter(pa.array(mask)), to))
+    return values
+
+
 def _member_ids(series: pd.Series, where: _Where, numeric_text: bool) -> np.ndarray:
     kind = series.dtype.kind
     if kind in "iu" and not series.isna().any():
@@ -509,12 +521,7 @@ def _int_text(cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
     if cells.arrow is not None:
         found = pc.match_substring_regex(cells.arrow, _INT_TEXT_FULL)
         ok = _numpy(found)
-        if ok.all():
-            return ok, _numpy(pc.cast(cells.arrow, pa.int64()))
-        values = np.zeros(ok.shape[0], dtype=np.int64)
-        if ok.any():
-            values[ok] = _numpy(pc.cast(cells.arrow.filter(pa.array(ok)), pa.int64()))
-        return ok, values
+        return ok, _cast_where(cells.arrow, ok, pa.int64(), np.int64)
     series = cells.series
     if series.dtype.kind == "f":
         stripped = pd.Series(cells.text, dtype="str")
@@ -659,11 +666,7 @@ def _plain_decimals(cells: _Cells) -> np.ndarray | None:
     short = _numpy(pc.binary_length(cells.arrow)) <= _PLAIN_DECIMAL_LENGTH
     if not (plain & short | ~present).all():
         return None
-    values = np.zeros(present.shape[0], dtype=np.float64)
-    if present.all():
-        values = _numpy(pc.cast(cells.arrow, pa.float64()))
-    elif present.any():
-        values[present] = _numpy(pc.cast(cells.arrow.filter(pa.array(present)), pa.float64()))
+    values = _cast_where(cells.arrow, present, pa.float64(), np.float64)
     if (np.signbit(values) & (values == 0)).any():
         return None
     return values
