@@ -261,6 +261,101 @@ def _heap_pop(heap, size):
 _LOW31 = 0x7FFFFFFF
 
 
+@njit(cache=True, inline="always")
+def _sift_down(heap, size, i):
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and heap[left + 1] > heap[left]:
+            child = left + 1
+        if heap[i] >= heap[child]:
+            break
+        heap[i], heap[child] = heap[child], heap[i]
+        i = child
+
+
+@njit(cache=True)
+def _top_k_sum(heap, size, cov, k, frontier, best):
+    """Sum of the ``k`` largest values of ``cov`` over the nodes held in the lazy heap.
+
+    Every node with a positive count sits in ``heap`` exactly once, under a key whose
+    count is at least its current ``cov`` (keys only go stale downwards), and a child's
+    key never exceeds its parent's. So the heap is walked best key first (``frontier``
+    is a max-heap of heap positions) while a min-heap ``best`` keeps the ``k`` largest
+    exact counts seen; the walk stops as soon as no key left can beat the smallest of
+    them. This is the exact top-k sum (the same as sorting all ``n`` counts) in time
+    about ``k log k`` plus the stale entries met on the way.
+    """
+    nf = 0
+    nb = 0
+    if size > 0:
+        frontier[0] = 0
+        nf = 1
+    while nf > 0:
+        # pop the frontier position with the largest heap key
+        pos = frontier[0]
+        nf -= 1
+        frontier[0] = frontier[nf]
+        i = 0
+        while True:
+            left = 2 * i + 1
+            if left >= nf:
+                break
+            child = left
+            if left + 1 < nf and heap[frontier[left + 1]] > heap[frontier[left]]:
+                child = left + 1
+            if heap[frontier[i]] >= heap[frontier[child]]:
+                break
+            frontier[i], frontier[child] = frontier[child], frontier[i]
+            i = child
+        key = heap[pos]
+        if nb == k and (key >> 32) <= best[0]:
+            break
+        c = cov[_LOW31 - (key & 0xFFFFFFFF)]
+        if nb < k:
+            # push onto the min-heap of the best counts
+            j = nb
+            best[j] = c
+            nb += 1
+            while j > 0:
+                parent = (j - 1) >> 1
+                if best[parent] <= best[j]:
+                    break
+                best[parent], best[j] = best[j], best[parent]
+                j = parent
+        elif c > best[0]:
+            best[0] = c
+            j = 0
+            while True:
+                left = 2 * j + 1
+                if left >= nb:
+                    break
+                child = left
+                if left + 1 < nb and best[left + 1] < best[left]:
+                    child = left + 1
+                if best[j] <= best[child]:
+                    break
+                best[j], best[child] = best[child], best[j]
+                j = child
+        for child_pos in (2 * pos + 1, 2 * pos + 2):
+            if child_pos < size:
+                j = nf
+                frontier[j] = child_pos
+                nf += 1
+                while j > 0:
+                    parent = (j - 1) >> 1
+                    if heap[frontier[parent]] >= heap[frontier[j]]:
+                        break
+                    frontier[parent], frontier[j] = frontier[j], frontier[parent]
+                    j = parent
+    total = 0
+    for j in range(nb):
+        total += best[j]
+    return total
+
+
 @njit(cache=True, nogil=True)
 def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
     """Greedy maximum coverage of RR sets with lazy evaluation.
@@ -272,7 +367,9 @@ def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
 
     With ``want_bound`` it also returns OPIM-C's upper bound on the best coverage of any
     ``k`` nodes: the minimum over iterations ``i`` of ``cov(S_i)`` plus the ``k`` largest
-    marginal coverages (Tang et al. 2018); otherwise ``cov(S_k) / (1 - 1/e)``.
+    marginal coverages (Tang et al. 2018); otherwise ``cov(S_k) / (1 - 1/e)``. The ``k``
+    largest are read off the lazy heap (:func:`_top_k_sum`), not by sorting all counts
+    every round, which made this kernel about ten times slower on large graphs.
 
     Returns
     -------
@@ -291,15 +388,19 @@ def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
     size = 0
     for v in range(n):
         if cov[v] > 0:
-            size = _heap_push(heap, size, (cov[v] << 32) | (_LOW31 - v))
+            heap[size] = (cov[v] << 32) | (_LOW31 - v)
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, i)
+    frontier = np.empty(n + 2, dtype=np.int64)
+    best = np.empty(k, dtype=np.int64)
     seeds = np.empty(k, dtype=np.int32)
     gains = np.zeros(k, dtype=np.int64)
     total = 0
     bound = np.inf
     for i in range(k):
         if want_bound:
-            top = np.sort(cov)[n - k:]
-            bound = min(bound, float(total + top.sum()))
+            bound = min(bound, float(total + _top_k_sum(heap, size, cov, k, frontier, best)))
         pick = -1
         while size > 0:
             key, size = _heap_pop(heap, size)
@@ -332,8 +433,7 @@ def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
         gains[i] = gain
         total += gain
     if want_bound:
-        top = np.sort(cov)[n - k:]
-        bound = min(bound, float(total + top.sum()))
+        bound = min(bound, float(total + _top_k_sum(heap, size, cov, k, frontier, best)))
     else:
         bound = total / (1.0 - np.exp(-1.0))
     return seeds, gains, total, bound
