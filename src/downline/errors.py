@@ -15,6 +15,7 @@ __all__ = [
     "GenealogyError",
     "GraphError",
     "InputError",
+    "LimitError",
     "ParameterError",
     "RulesFileError",
     "StoreError",
@@ -91,3 +92,11 @@ class StoreError(DownlineError):
 
 class WorkspaceBusyError(StoreError):
     """Another process (a running ``downline serve``, say) holds the workspace file."""
+
+
+class LimitError(InputError):
+    """Input that would exceed a stated resource bound (see :mod:`downline.common.limits`).
+
+    The message names the bound, the file, line or value that hit it, and the setting or
+    environment variable that raises it. The API answers it with 413.
+    """
