@@ -15,10 +15,13 @@ fi
 mkdir -p "$vendor"
 cp node_modules/plotly.js-dist-min/plotly.min.js "$vendor/plotly.min.js"
 cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/cytoscape.min.js"
-for pkg in plotly.js-dist-min cytoscape; do
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js "$vendor/swagger-ui-bundle.js"
+cp node_modules/swagger-ui-dist/swagger-ui.css "$vendor/swagger-ui.css"
+for pkg in plotly.js-dist-min cytoscape swagger-ui-dist; do
     version=$(node -p "require('./node_modules/$pkg/package.json').version")
     echo "$pkg $version"
 done > "$vendor/VERSIONS.txt"
 cp node_modules/plotly.js-dist-min/LICENSE "$vendor/plotly.LICENSE" 2>/dev/null || true
 cp node_modules/cytoscape/LICENSE "$vendor/cytoscape.LICENSE" 2>/dev/null || true
+cp node_modules/swagger-ui-dist/LICENSE "$vendor/swagger-ui.LICENSE" 2>/dev/null || true
 cat "$vendor/VERSIONS.txt"

@@ -36,7 +36,8 @@ def workspace(sample_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def client(workspace: Path) -> Iterator[TestClient]:
     """A test client over a copy of the sample workspace, no authentication."""
-    with TestClient(create_app(workspace, max_upload_bytes=2_000_000)) as c:
+    with TestClient(create_app(workspace, max_upload_bytes=2_000_000),
+                    base_url="http://127.0.0.1") as c:
         yield c
 
 

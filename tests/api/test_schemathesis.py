@@ -20,7 +20,9 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="downline-fuzz-"))
 prepare_sample_workspace(_FOLDER / "fuzz.duckdb")
-APP = create_app(_FOLDER / "fuzz.duckdb", max_upload_bytes=1_000_000, job_workers=1)
+# schemathesis calls the app as http://testserver.
+APP = create_app(_FOLDER / "fuzz.duckdb", max_upload_bytes=1_000_000, job_workers=1,
+                 allowed_hosts=("127.0.0.1", "testserver"))
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
 

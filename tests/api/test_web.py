@@ -44,7 +44,7 @@ def test_names_are_escaped(client: TestClient) -> None:
 
 
 def test_pages_need_login_when_auth_is_on(workspace: Path) -> None:
-    with TestClient(create_app(workspace, token="t0k")) as c:
+    with TestClient(create_app(workspace, token="t0k"), base_url="http://127.0.0.1") as c:
         r = c.get("/whatif", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login?next=/whatif"
         login = c.get("/login?next=/whatif")

@@ -87,7 +87,8 @@ def test_name_rules_and_conflicts(client: TestClient) -> None:
 
 
 def test_oversized_upload_is_413(workspace: Path) -> None:
-    with TestClient(create_app(workspace, max_upload_bytes=5_000)) as small:
+    with TestClient(create_app(workspace, max_upload_bytes=5_000),
+                    base_url="http://127.0.0.1") as small:
         big = b"".join(b"%d %d\n" % (i, i + 1) for i in range(5_000))
         r = small.post("/api/networks", data={"name": "big"},
                        files={"file": ("big.txt", big, "text/plain")})
@@ -182,7 +183,8 @@ def test_chunked_upload_over_the_limit_is_413(workspace: Path) -> None:
             yield b"".join(b"%d %d\n" % (j, j + 1) for j in range(100))
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    with TestClient(create_app(workspace, max_upload_bytes=10_000)) as small:
+    with TestClient(create_app(workspace, max_upload_bytes=10_000),
+                    base_url="http://127.0.0.1") as small:
         r = small.post("/api/networks", content=body(),
                        headers={"content-type": f"multipart/form-data; boundary={boundary}"})
         assert r.status_code == 413 and "limit" in r.json()["detail"]

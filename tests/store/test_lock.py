@@ -90,7 +90,7 @@ def test_cli_loads_into_the_workspace_of_a_running_server(tmp_path):
     path = tmp_path / "ws.duckdb"
     prepare_sample_workspace(path)
     app = create_app(path, idle_close=0.2)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         before = client.get("/api/networks").json()
         assert [n["name"] for n in before] == ["email-Eu-core"]
         graph_before = app.state.guard.graph("email-Eu-core")
@@ -122,7 +122,7 @@ def test_server_waits_for_the_cli_then_answers_503(tmp_path):
     path = tmp_path / "ws.duckdb"
     prepare_sample_workspace(path)
     app = create_app(path, idle_close=0.1, lock_wait=0.3)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         assert client.get("/api/networks").status_code == 200
         _wait_closed(app.state.guard)
         proc = _hold(path, 30)

@@ -10,26 +10,34 @@ dashboard's pages live in :mod:`downline.web`.
 Examples
 --------
 >>> from fastapi.testclient import TestClient
->>> with TestClient(create_app(":memory:")) as client:
+>>> with TestClient(create_app(":memory:"), base_url="http://127.0.0.1") as client:
 ...     client.post("/api/pitch/screen", json={"text": "Cures anxiety!", "model": False}
 ...                 ).json()["rule_ids"]
 ['HLT-1']
 """
 
-from downline.api._settings import DEFAULT_MAX_UPLOAD_BYTES, Settings, check_bind, is_loopback
+from downline.api._settings import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    Settings,
+    allowed_hosts_for,
+    check_bind,
+    is_loopback,
+)
 from downline.api.app import create_app
 from downline.api.sample import SAMPLE_GENEALOGY, SAMPLE_NETWORK, prepare_sample_workspace
-from downline.api.server import serve, server_url
+from downline.api.server import serve, server_url, uvicorn_config
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD_BYTES",
     "SAMPLE_GENEALOGY",
     "SAMPLE_NETWORK",
     "Settings",
+    "allowed_hosts_for",
     "check_bind",
     "create_app",
     "is_loopback",
     "prepare_sample_workspace",
     "serve",
     "server_url",
+    "uvicorn_config",
 ]

@@ -8,9 +8,53 @@ from pathlib import Path
 
 from downline.errors import ParameterError
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "Settings", "check_bind", "is_loopback"]
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "LOOPBACK_NAMES",
+    "Settings",
+    "allowed_hosts_for",
+    "check_bind",
+    "host_name",
+    "is_loopback",
+]
 
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_name(host: str) -> str:
+    """The host name of a ``Host`` header or URL authority, lower case, no port.
+
+    Examples
+    --------
+    >>> host_name("LocalHost:8000"), host_name("[::1]:8080"), host_name("127.0.0.1")
+    ('localhost', '::1', '127.0.0.1')
+    """
+    value = host.strip().lower().rsplit("@", 1)[-1]
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def allowed_hosts_for(bind: str, extra: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
+    """The host names a server bound to ``bind`` answers to: loopback names, the bind
+    address itself, and ``extra`` (``--allow-host``); ``*`` in ``extra`` allows any.
+
+    Examples
+    --------
+    >>> allowed_hosts_for("127.0.0.1")
+    ('127.0.0.1', 'localhost', '::1')
+    >>> allowed_hosts_for("10.0.0.5", ["dl.example.org"])
+    ('127.0.0.1', 'localhost', '::1', '10.0.0.5', 'dl.example.org')
+    """
+    names = list(LOOPBACK_NAMES)
+    for name in (bind, *extra):
+        value = host_name(name) if name != "*" else "*"
+        if value and value not in ("0.0.0.0", "::") and value not in names:
+            names.append(value)
+    return tuple(names)
 
 
 def is_loopback(host: str) -> bool:
@@ -75,6 +119,19 @@ class Settings:
         Threads running analysis jobs.
     max_batch_posts : int
         Largest number of posts in one batch screening.
+    allowed_hosts : tuple of str
+        Host names the server answers to (the ``Host`` header); loopback names by
+        default, ``*`` for any. Anything else gets 421 (DNS rebinding defence).
+    max_json_bytes, max_form_bytes : int
+        Largest JSON body and login-form body (uploads have ``max_upload_bytes``).
+    session_ttl : float
+        Seconds a dashboard session lives after login.
+    body_grace, min_body_rate : float
+        A body must arrive within ``body_grace + bytes / min_body_rate`` seconds.
+    job_time_limit : float
+        Seconds an analysis job may run before it is cancelled.
+    job_memory_limit : int
+        Bytes of resident memory above which running jobs are cancelled.
     """
 
     workspace: Path
@@ -83,6 +140,18 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     job_workers: int = 2
     max_batch_posts: int = 20_000
+    allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
+    max_json_bytes: int = 2 * 1024 * 1024
+    max_form_bytes: int = 64 * 1024
+    session_ttl: float = 8 * 3600.0
+    body_grace: float = 10.0
+    min_body_rate: float = 64 * 1024.0
+    job_time_limit: float = 50.0
+    job_memory_limit: int = 3 * 1024**3 // 2
+
+    def host_allowed(self, name: str) -> bool:
+        """Whether the server answers to host ``name`` (already lower case, no port)."""
+        return "*" in self.allowed_hosts or name in self.allowed_hosts
 
     @property
     def auth_required(self) -> bool:

@@ -11,49 +11,22 @@ network replaced by the server or by the CLI is never served stale.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from downline.common.serialize import to_jsonable as jsonable
 from downline.genealogy import Genealogy, read_genealogy
 from downline.graph import Graph, describe
 from downline.store import Workspace
 
-__all__ = ["WorkspaceGuard", "jsonable"]
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as plain JSON values: NumPy scalars and arrays converted, NaN and inf as None.
-
-    Examples
-    --------
-    >>> jsonable({"a": np.float64("nan"), "b": np.arange(2), "c": (1.5, float("inf"))})
-    {'a': None, 'b': [0, 1], 'c': [1.5, None]}
-    """
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, pd.Timestamp | datetime | date):
-        return None if pd.isna(value) else value.isoformat()
-    if value is pd.NaT or value is pd.NA:
-        return None
-    return value
+__all__ = ["WorkspaceGuard"]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -18,12 +18,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from downline import __version__
-from downline.api._settings import DEFAULT_MAX_UPLOAD_BYTES, Settings
+from downline.api._settings import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    LOOPBACK_NAMES,
+    Settings,
+)
 from downline.api._state import WorkspaceGuard
 from downline.api.batching import ScreenBatcher
 from downline.api.deps import require_auth
-from downline.api.jobs import JobManager
-from downline.api.security import GuardMiddleware
+from downline.api.jobs import JobManager, default_memory_limit
+from downline.api.security import GuardMiddleware, SessionStore, request_authenticated
 from downline.errors import (
     DownlineError,
     FormatError,
@@ -125,6 +129,11 @@ def create_app(
     dashboard: bool = True,
     idle_close: float | None = 1.0,
     lock_wait: float | None = None,
+    allowed_hosts: tuple[str, ...] | list[str] = LOOPBACK_NAMES,
+    session_ttl: float = 8 * 3600.0,
+    job_time_limit: float = 50.0,
+    job_memory_limit: int | None = None,
+    max_json_bytes: int = 2 * 1024 * 1024,
 ) -> FastAPI:
     """Build the `downline` web application (REST API and dashboard) over a workspace.
 
@@ -150,6 +159,18 @@ def create_app(
     lock_wait : float, optional
         Seconds a request waits while another process holds the file before it gets a
         503; default :func:`downline.store.default_lock_wait`.
+    allowed_hosts : sequence of str
+        Host names the server answers to (``Host`` header); loopback names by default,
+        ``"*"`` for any (see :func:`downline.api.allowed_hosts_for`).
+    session_ttl : float
+        Seconds a dashboard login lasts.
+    job_time_limit : float
+        Seconds an analysis job may run; it is cancelled past that.
+    job_memory_limit : int, optional
+        Resident bytes of the server above which running jobs are cancelled (default
+        1.5 GiB, or half the machine's memory when that is less).
+    max_json_bytes : int
+        Largest JSON request body (413 beyond).
 
     Returns
     -------
@@ -159,15 +180,21 @@ def create_app(
     --------
     >>> from fastapi.testclient import TestClient
     >>> app = create_app(":memory:")
-    >>> with TestClient(app) as client:
+    >>> with TestClient(app, base_url="http://127.0.0.1") as client:
     ...     client.get("/api/health").json()["status"]
     'ok'
     """
     from downline.store import default_workspace_path
 
     path = Path(workspace) if workspace is not None else default_workspace_path()
+    if job_memory_limit is None:
+        job_memory_limit = default_memory_limit()
     settings = Settings(workspace=path, token=token or None, users=users or None,
-                        max_upload_bytes=int(max_upload_bytes), job_workers=job_workers)
+                        max_upload_bytes=int(max_upload_bytes), job_workers=job_workers,
+                        allowed_hosts=tuple(allowed_hosts), session_ttl=float(session_ttl),
+                        job_time_limit=float(job_time_limit),
+                        job_memory_limit=int(job_memory_limit),
+                        max_json_bytes=min(int(max_json_bytes), int(max_upload_bytes)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -182,17 +209,20 @@ def create_app(
         description=_DESCRIPTION,
         openapi_tags=_TAGS,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     guard = WorkspaceGuard(path, idle_close=idle_close, wait=lock_wait)
+    sessions = SessionStore(ttl=settings.session_ttl)
     app.state.settings = settings
     app.state.guard = guard
+    app.state.sessions = sessions
     app.state.jobs = JobManager(
         lambda kind, payload, subject, params: guard.save_result(
             kind, payload, subject=subject, params=params),
-        workers=job_workers,
+        workers=job_workers, time_limit=settings.job_time_limit,
+        memory_limit=settings.job_memory_limit,
     )
     app.state.screen_batcher = ScreenBatcher()
     _install_error_handlers(app)
@@ -214,11 +244,14 @@ def create_app(
     protected = [Depends(require_auth)]
     for module in (workspace_router, genealogy, influence, cascade, adoption, pitch, jobs):
         app.include_router(module.router, dependencies=protected)
-    if dashboard:
-        from downline.web import mount_dashboard
+    from downline.web import DashboardHooks, mount_api_docs, mount_dashboard
 
-        mount_dashboard(app)
-    app.add_middleware(GuardMiddleware, max_body=settings.max_upload_bytes)
+    mount_api_docs(app, openapi_url="/api/openapi.json", docs_url="/api/docs")
+    if dashboard:
+        mount_dashboard(app, DashboardHooks(
+            signed_in=request_authenticated, summary=guard.summary,
+            auth=settings.auth_required, max_upload_bytes=settings.max_upload_bytes))
+    app.add_middleware(GuardMiddleware, settings=settings, sessions=sessions)
     log.info("downline API over workspace %s (auth %s)", path.name,
              "on" if settings.auth_required else "off")
     return app

@@ -29,7 +29,7 @@ def get_jobs(request: Request) -> JobManager:
 
 def require_auth(request: Request) -> None:
     """Refuse (401) a request without valid credentials when the server has a token."""
-    if not request_authenticated(request, request.app.state.settings):
+    if not request_authenticated(request):
         raise HTTPException(
             status_code=401,
             detail="authentication required: send 'Authorization: Bearer <token>'",

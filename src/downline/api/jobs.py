@@ -5,6 +5,11 @@ its payload is stored in the workspace as a result and the job records the resul
 ``progress(done, total)`` is the callback the areas already take; it also raises
 :class:`Cancelled` once the job was asked to stop, so a running simulation ends at its
 next chunk. States: ``queued``, ``running``, ``done``, ``failed``, ``cancelled``.
+
+Two limits protect the server: a job that runs longer than ``time_limit`` seconds is
+cancelled, and while jobs run a watchdog samples the process's resident memory and
+cancels the running jobs once it passes ``memory_limit`` (their ``error`` says which
+limit stopped them). Both act at the job's next progress report.
 """
 
 from __future__ import annotations
@@ -21,7 +26,15 @@ from typing import Any
 
 from downline.errors import DownlineError
 
-__all__ = ["Cancelled", "Job", "JobManager", "Progress", "WorkResult"]
+__all__ = [
+    "Cancelled",
+    "Job",
+    "JobManager",
+    "Progress",
+    "WorkResult",
+    "default_memory_limit",
+    "resident_bytes",
+]
 
 log = logging.getLogger("downline.api.jobs")
 
@@ -33,6 +46,20 @@ Store = Callable[[str, dict[str, Any], str | None, dict[str, Any]], int]
 
 class Cancelled(Exception):
     """Raised inside a job's progress callback once the job was cancelled."""
+
+
+def resident_bytes() -> int:
+    """Resident memory of this process, in bytes."""
+    import psutil
+
+    return int(psutil.Process().memory_info().rss)
+
+
+def default_memory_limit() -> int:
+    """1.5 GiB, or half of the machine's memory when that is less."""
+    import psutil
+
+    return int(min(1.5 * 2**30, psutil.virtual_memory().total / 2))
 
 
 @dataclass
@@ -52,6 +79,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     cancel_requested: bool = False
+    cancel_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The job as plain JSON values."""
@@ -82,6 +110,11 @@ class JobManager:
         Threads running jobs at once (heavy work inside already uses all cores).
     keep : int
         Finished jobs remembered for listing.
+    time_limit : float, optional
+        Seconds a job may run before it is cancelled; None for no limit.
+    memory_limit : int, optional
+        Resident bytes of the process above which running jobs are cancelled; None for
+        no limit.
 
     Examples
     --------
@@ -92,8 +125,13 @@ class JobManager:
     >>> manager.shutdown()
     """
 
-    def __init__(self, store: Store, workers: int = 2, keep: int = 200) -> None:
+    def __init__(self, store: Store, workers: int = 2, keep: int = 200,
+                 time_limit: float | None = None, memory_limit: int | None = None) -> None:
         self._store = store
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self._watchdog: threading.Thread | None = None
+        self.peak_bytes = 0
         self._workers = workers
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
@@ -123,8 +161,47 @@ class JobManager:
             self._jobs.pop(job_id, None)
             self._futures.pop(job_id, None)
 
+    def _stop(self, job: Job, reason: str) -> None:
+        if not job.cancel_requested:
+            job.cancel_reason = reason
+            job.cancel_requested = True
+            log.warning("job %s (%s) cancelled: %s", job.id, job.kind, reason)
+
+    def _watch_memory(self) -> None:
+        # Runs while any job runs; a job allocating past the limit is stopped at its
+        # next progress report (the areas report at least once per chunk).
+        assert self.memory_limit is not None
+        while True:
+            with self._lock:
+                running = [j for j in self._jobs.values() if j.state == "running"]
+                if not running:
+                    self._watchdog = None
+                    return
+            rss = resident_bytes()
+            self.peak_bytes = max(self.peak_bytes, rss)
+            if rss > self.memory_limit:
+                for job in running:
+                    self._stop(job, f"the server passed its memory limit of "
+                               f"{self.memory_limit / 2**30:.1f} GiB "
+                               f"({rss / 2**30:.1f} GiB in use); ask for less (fewer runs, "
+                               "a larger eps, a smaller k or a smaller network)")
+            time.sleep(0.05)
+
+    def _start_watchdog(self) -> None:
+        if self.memory_limit is None:
+            return
+        with self._lock:
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch_memory, daemon=True,
+                                                  name="downline-job-memory")
+                self._watchdog.start()
+
     def _progress_for(self, job: Job) -> Progress:
         def progress(done: float, total: float | None = None, message: str | None = None) -> None:
+            if (self.time_limit is not None and job.started_at is not None
+                    and time.time() - job.started_at > self.time_limit):
+                self._stop(job, f"ran past the time limit of {self.time_limit:g} s; ask "
+                           "for less, or start the server with a longer --job-time-limit")
             if job.cancel_requested:
                 raise Cancelled
             if total:
@@ -144,15 +221,22 @@ class JobManager:
             return
         job.state = "running"
         job.started_at = time.time()
+        self._start_watchdog()
         try:
             payload, subject, params = work(self._progress_for(job))
             if job.cancel_requested:
+                raise Cancelled
+            if (self.time_limit is not None
+                    and time.time() - job.started_at > self.time_limit):
+                self._stop(job, f"ran past the time limit of {self.time_limit:g} s; ask "
+                           "for less, or start the server with a longer --job-time-limit")
                 raise Cancelled
             job.message = "saving"
             job.result_id = self._store(job.kind, payload, subject, params)
         except Cancelled:
             job.state = "cancelled"
             job.message = "cancelled"
+            job.error = job.cancel_reason
         except DownlineError as exc:
             job.state = "failed"
             job.error = getattr(exc, "message", None) or str(exc)
@@ -186,6 +270,7 @@ class JobManager:
                 return None
             if job.state in ("queued", "running"):
                 job.cancel_requested = True
+                job.cancel_reason = job.cancel_reason or "cancelled on request"
                 future = self._futures.get(job_id)
                 if job.state == "queued" and future is not None and future.cancel():
                     job.state = "cancelled"

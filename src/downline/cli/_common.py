@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from typer.exceptions import Abort, Exit, TyperException
 
+from downline.common.serialize import dumps
 from downline.errors import DownlineError
 
 # Modules of this package that register commands, in help order.
@@ -50,23 +49,9 @@ def report_exit(exc: BaseException) -> int:
     return 2
 
 
-def _to_jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_to_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def print_json(obj: Any) -> None:
     """Write ``obj`` to stdout as JSON (NumPy values converted, NaN as null)."""
-    sys.stdout.write(json.dumps(_to_jsonable(obj), indent=2, default=str) + "\n")
+    sys.stdout.write(dumps(obj, indent=2) + "\n")
 
 
 @contextmanager

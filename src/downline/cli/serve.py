@@ -21,6 +21,12 @@ def serve(
                                                  min=0.001)] = 200.0,
     sample: Annotated[bool, typer.Option(help="Load the bundled sample data into the "
                                          "workspace first (when absent).")] = False,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="A host name clients use to reach the server (repeatable; "
+        "loopback names and the bind address are always allowed; '*' allows any).",
+        show_default=False)] = None,
+    job_time_limit: Annotated[float, typer.Option(help="Seconds an analysis job may run "
+                                                  "before it is cancelled.", min=1)] = 50.0,
 ) -> None:
     """Serve the REST API and the web dashboard (http://HOST:PORT/, API docs at /api/docs)."""
     from downline.api import check_bind, prepare_sample_workspace
@@ -31,7 +37,8 @@ def serve(
     path = workspace or str(default_workspace_path())
     if sample:
         prepare_sample_workspace(path)
-    run_server(host, port, path, token=token, max_upload_bytes=int(max_upload_mb * 2**20))
+    run_server(host, port, path, token=token, max_upload_bytes=int(max_upload_mb * 2**20),
+               allow_hosts=tuple(allow_host or ()), job_time_limit=job_time_limit)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import APIRouter, Depends, Query
 
-from downline.api._state import WorkspaceGuard, jsonable
+from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard
 from downline.api.routers._common import Name
+from downline.common.serialize import to_jsonable as jsonable
 from downline.genealogy import Genealogy, attrition, downline_report, recruits_per_period
 
 router = APIRouter(prefix="/api/genealogies", tags=["genealogy"])

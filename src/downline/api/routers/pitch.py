@@ -11,10 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from downline.api._settings import Settings
-from downline.api._state import WorkspaceGuard, jsonable
+from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_settings
 from downline.api.routers._common import ResultId
 from downline.api.uploads import display_name, read_upload
+from downline.common.serialize import to_jsonable as jsonable
 from downline.errors import InputError
 from downline.pitch import Batch, Flag, Screening, highlight_html, screen, screen_many, write_report
 

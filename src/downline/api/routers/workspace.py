@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
 from downline.api._analyses import ego_network
 from downline.api._settings import Settings
-from downline.api._state import WorkspaceGuard, jsonable
+from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_settings
 from downline.api.routers._common import NAME_PATTERN, Name, ResultId
 from downline.api.uploads import display_name, read_upload
+from downline.common.serialize import to_jsonable as jsonable
 from downline.errors import StoreError
 from downline.genealogy import read_genealogy
 from downline.graph import read_graph
