@@ -1,7 +1,8 @@
 """The application factory: settings, workspace, jobs, routers, error answers, dashboard.
 
 Errors from :mod:`downline.errors` become JSON answers ``{"detail": ..., "field": ...,
-"line": ...}``: a malformed file 400, any other bad input 422, an unknown name or id
+"line": ...}``: a malformed file 400, a request past a stated resource bound 413, any
+other bad input 422, an unknown name or id
 404, a name already taken 409. Server paths never appear in an answer.
 """
 
@@ -32,6 +33,7 @@ from downline.errors import (
     DownlineError,
     FormatError,
     InputError,
+    LimitError,
     StoreError,
     WorkspaceBusyError,
 )
@@ -87,7 +89,8 @@ def _store_status(message: str) -> int:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:
-        status = 400 if isinstance(exc, FormatError) else 422
+        status = (413 if isinstance(exc, LimitError)
+                  else 400 if isinstance(exc, FormatError) else 422)
         return JSONResponse(_error_body(exc), status_code=status)
 
     @app.exception_handler(WorkspaceBusyError)
