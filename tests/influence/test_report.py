@@ -17,7 +17,8 @@ from downline.influence import SeedSet, celf, imm, influencer_report
 
 @pytest.fixture(scope="module")
 def nethept_report(nethept: Graph):
-    return influencer_report(nethept, 20, mc_runs=2000, seed=3)
+    return influencer_report(nethept, 20, mc_runs=2000, seed=3,
+                             methods=["imm", "degree", "degree-discount", "pagerank", "kcore"])
 
 
 def test_report_side_by_side(nethept_report, nethept: Graph) -> None:
@@ -89,7 +90,37 @@ def test_report_rejects_unknown_method(nethept: Graph) -> None:
     with pytest.raises(ParameterError, match="unknown method"):
         influencer_report(nethept, 5, methods="imm,magic")
     with pytest.raises(ParameterError, match="mc_runs"):
-        influencer_report(nethept, 5, mc_runs=0)
+        influencer_report(nethept, 5, mc_runs=-1)
+    with pytest.raises(ParameterError, match="mc_se"):
+        influencer_report(nethept, 5, mc_se=0.0)
+    with pytest.raises(ParameterError, match="mc_runs is 0"):
+        influencer_report(nethept, 5, mc_se=1.0, mc_runs=0)
+
+
+def test_report_by_default_is_the_guaranteed_method_alone(nethept: Graph) -> None:
+    rep = influencer_report(nethept, 10, seed=5)
+    assert rep.methods == ["opim-c"] and rep.lead == "opim-c"
+    assert rep.spreads == {} and rep.params["mc_runs"] == 0
+    s = rep.seed_sets["opim-c"]
+    assert s.lower_bound <= s.spread_estimate and s.params["approximation"] > 0.5
+    frame = rep.to_frame()
+    assert np.isnan(frame["spread"].iloc[0]) and frame["mc_runs"].iloc[0] == 0
+    d = rep.to_dict()
+    assert d["lead"] == "opim-c" and d["methods"]["opim-c"]["monte_carlo"] is None
+    json.dumps(d)
+    # Comparing measures every set, 10,000 runs unless told; mc_runs=0 skips it.
+    assert influencer_report(nethept, 3, methods="opim-c,degree", mc_runs=0,
+                             seed=5).spreads == {}
+
+
+def test_report_adaptive_monte_carlo_reaches_the_stated_error(nethept: Graph) -> None:
+    rep = influencer_report(nethept, 5, methods="degree,pagerank", mc_se=0.5, seed=2)
+    for est in rep.spreads.values():
+        assert est.stderr <= 0.5 * 1.1  # sized from a pilot: about the stated error
+        assert est.runs > 1000
+    capped = influencer_report(nethept, 5, methods="degree", mc_se=0.01, mc_runs=3000,
+                               seed=2)
+    assert capped.spreads["degree"].runs == 3000
 
 
 runner = CliRunner()
@@ -103,9 +134,57 @@ def test_cli_json_seeds_are_file_ids(shared_data) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert len(out["seeds"]) == 10
-    assert out["seeds"] == out["methods"]["imm"]["seeds"]
+    assert out["lead"] == "opim-c"
+    assert out["seeds"] == out["methods"]["opim-c"]["seeds"]
     assert all(isinstance(s, int) for s in out["seeds"])
-    assert set(out["methods"]) == {"imm", "degree", "degree-discount", "pagerank", "kcore"}
+    assert set(out["methods"]) == {"opim-c"}
+    assert out["methods"]["opim-c"]["monte_carlo"]["runs"] == 300
+
+
+def test_cli_default_skips_monte_carlo(shared_data) -> None:
+    path = str(shared_data / NETHEPT)
+    result = runner.invoke(app, ["influencers", path, "-k", "5", "--weights", "given",
+                                 "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out["methods"]) == {"opim-c"}
+    assert out["methods"]["opim-c"]["monte_carlo"] is None
+    assert out["methods"]["opim-c"]["lower_bound"] > 0
+
+
+def test_cli_compare(shared_data) -> None:
+    path = str(shared_data / NETHEPT)
+    result = runner.invoke(app, ["influencers", path, "-k", "5", "--weights", "given",
+                                 "--compare", "degree,opim-c,pagerank", "--mc-runs", "300",
+                                 "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out["methods"]) == ["opim-c", "degree", "pagerank"]
+    assert all(m["monte_carlo"]["runs"] == 300 for m in out["methods"].values())
+    table = runner.invoke(app, ["influencers", path, "-k", "5", "--weights", "given",
+                                "--method", "imm", "--compare", "degree", "--mc-runs", "0",
+                                "--seed", "4"])
+    assert table.exit_code == 0, table.output
+    assert "imm" in table.stdout and "degree" in table.stdout
+    assert "spread ±" not in table.stdout
+
+
+def test_cli_seeds_out_is_read_by_simulate(shared_data, tmp_path) -> None:
+    path = str(shared_data / NETHEPT)
+    seeds_file = tmp_path / "seeds.txt"
+    result = runner.invoke(app, ["influencers", path, "-k", "7", "--weights", "given",
+                                 "--seed", "4", "--seeds-out", str(seeds_file), "--json"])
+    assert result.exit_code == 0, result.output
+    chosen = json.loads(result.stdout)["seeds"]
+    lines = [x for x in seeds_file.read_text().splitlines() if not x.startswith("#")]
+    assert lines == [str(s) for s in chosen]
+    sim = runner.invoke(app, ["simulate", path, "--weights", "given", "--seeds-file",
+                              str(seeds_file), "--runs", "200", "--seed", "1", "--json"])
+    assert sim.exit_code == 0, sim.output
+    assert str(chosen[0]) in sim.stdout or len(chosen) == 7
+    from downline.cli.cascade import read_seeds_file
+
+    assert read_seeds_file(seeds_file) == [str(s) for s in chosen]
 
 
 def test_cli_table(shared_data) -> None:
@@ -124,13 +203,23 @@ def test_cli_table(shared_data) -> None:
         (["--eps", "1"], "eps"),
         (["--model", "sir"], "'ic' or 'lt'"),
         (["--methods", "imm,foo"], "unknown method"),
+        (["--compare", "degree,foo"], "unknown method"),
+        (["--method", "bar"], "unknown method"),
+        (["--compare", ","], "names no method"),
+        (["--methods", "imm", "--compare", "degree"], "not both"),
+        (["--mc-runs", "-1"], "mc_runs must be a non-negative"),
+        (["--mc-se", "0"], "mc_se must be a positive"),
+        (["--mc-se", "nan"], "mc_se must be a positive"),
+        (["--mc-se", "2", "--mc-runs", "0"], "mc_runs is 0"),
+        (["--seeds-out", "/nonexistent-dir-xyz/seeds.txt"], "no such directory"),
+        (["--seeds-out", "/tmp"], "is a directory"),
         (["--model", "lt", "--weights", "uniform:0.5"], "in-weights"),
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2(shared_data, capsys, args, message) -> None:
     path = str(shared_data / NETHEPT)
     with pytest.raises(SystemExit) as exit_info:
-        main(["influencers", path, "--mc-runs", "10", *args])
+        main(["influencers", path, *args])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and message in err and "\n" not in err

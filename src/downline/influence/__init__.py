@@ -20,6 +20,7 @@ from downline.influence.report import (
     DEFAULT_METHODS,
     METHODS,
     InfluencerReport,
+    check_report_options,
     influencer_report,
 )
 from downline.influence.rrsets import RRSets, sample_chunk
@@ -33,6 +34,7 @@ __all__ = [
     "Reach",
     "SeedSet",
     "celf",
+    "check_report_options",
     "degree_discount",
     "degree_ranking",
     "imm",

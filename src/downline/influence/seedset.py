@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SeedSet"]
 
@@ -71,6 +73,8 @@ class SeedSet:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per seed: rank, seed, index, gain, cumulative spread, score."""
+        import pandas as pd
+
         gains = np.asarray(self.gains, dtype=np.float64)
         frame = pd.DataFrame(
             {
