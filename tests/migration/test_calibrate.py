@@ -124,3 +124,12 @@ def test_forecast_parameter_draws(cascade_data) -> None:
     assert spread.moved_high - spread.moved_low > point.moved_high - point.moved_low
     with pytest.raises(ParameterError):
         forecast(cascade_data, draws=0)
+
+
+def test_forecast_accepts_a_generator_and_reports_a_reproducing_seed(cascade_data) -> None:
+    # forecast(seed=Generator) raised TypeError (int(seed)) before the seed helpers merged.
+    fc = forecast(cascade_data, runs=40, draws=2, seed=np.random.default_rng(5))
+    again = forecast(cascade_data, runs=40, draws=2, seed=fc.seed)
+    assert isinstance(fc.seed, int)
+    assert fc.moved_forecast == again.moved_forecast
+    assert fc.table.equals(again.table)

@@ -9,15 +9,16 @@ batches so that the page can draw a band around the mean curve).
 from __future__ import annotations
 
 import math
-import secrets
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from downline.cascade import Migration, SpreadEstimate, simulate, sponsor_graph
+from downline.common.progress import Progress
+from downline.common.rng import fresh_seed, root_seed, stream_seeds
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
 
@@ -30,11 +31,6 @@ __all__ = [
 ]
 
 CI_Z = 1.959963984540054
-Progress = Callable[..., None]
-
-
-def _draw_seed(seed: int | None) -> int:
-    return int(secrets.randbits(32)) if seed is None else int(seed)
 
 
 def _pad(curve: np.ndarray, length: int) -> np.ndarray:
@@ -76,10 +72,10 @@ def simulate_with_band(
     (3.0, [1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
     """
     progress = progress or (lambda *a, **k: None)
-    root = _draw_seed(seed)
+    root = fresh_seed() if seed is None else root_seed(seed)
     batches = max(1, min(int(batches), int(runs)))
     per = [runs // batches + (1 if i < runs % batches else 0) for i in range(batches)]
-    child_seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(root).spawn(batches)]
+    child_seeds = [int(s) for s in stream_seeds(root, batches, bits=32)]
     results = []
     done = 0
     for b, (n_runs, child) in enumerate(zip(per, child_seeds, strict=True)):
@@ -156,7 +152,7 @@ def influencers(
     """
     from downline.influence import influencer_report
 
-    root = _draw_seed(seed)
+    root = fresh_seed() if seed is None else root_seed(seed)
     report = influencer_report(graph, k, model=model, methods=list(methods), eps=eps,
                                mc_runs=runs, seed=root, progress=progress)
     rows = []

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from downline.common.progress import Progress
 from downline.errors import DownlineError
 
 __all__ = [
@@ -38,7 +39,6 @@ __all__ = [
 
 log = logging.getLogger("downline.api.jobs")
 
-Progress = Callable[..., None]
 WorkResult = tuple[dict[str, Any], str | None, dict[str, Any]]
 Work = Callable[[Progress], WorkResult]
 Store = Callable[[str, dict[str, Any], str | None, dict[str, Any]], int]

@@ -5,9 +5,10 @@ runs are split into blocks, one per thread (``numba.prange``); each block alloca
 work arrays once and reuses them across its runs by *stamping* (a node is active in run
 ``r`` when ``stamp[node] == r + 1``), so no run pays O(n) to reset.
 
-Randomness: each run draws from its own SplitMix64 stream, started from a hash of the
-chunk key and the run's index in the chunk. A run's result therefore depends only on the
-chunk key and its index, never on the number of threads or how runs fall into blocks.
+Randomness: each run draws from its own SplitMix64 stream
+(:mod:`downline.common._rng_kernels`), started from a hash of the chunk key and the run's
+index in the chunk. A run's result therefore depends only on the chunk key and its index,
+never on the number of threads or how runs fall into blocks.
 
 Nothing here validates input; :mod:`downline.cascade.montecarlo` does.
 """
@@ -17,54 +18,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_TWO_M53 = 1.0 / 9007199254740992.0
+from downline.common._rng_kernels import (
+    next_double,
+    next_double_open,
+    next_geometric,
+    stream_start,
+)
+
+RNG_KERNELS_DIGEST = "d20371a7bc05060f"
+"""The :data:`downline.common._rng_kernels.DIGEST` these kernels were compiled against."""
+
 _NEVER = np.int32(2**31 - 1)
-
-
-@njit(cache=True, inline="always")
-def _mix(z: np.uint64) -> np.uint64:
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    return z ^ (z >> _S31)
-
-
-@njit(cache=True, inline="always")
-def run_state(key: np.uint64, run: int) -> np.uint64:
-    """The starting state of run ``run`` of the chunk with key ``key``."""
-    return _mix(key ^ _mix(np.uint64(run) * _GOLDEN + _GOLDEN))
-
-
-@njit(cache=True, inline="always")
-def _uniform(state: np.uint64) -> tuple[np.uint64, float]:
-    """Next state and a uniform double in [0, 1)."""
-    state = state + _GOLDEN
-    return state, float(_mix(state) >> _S11) * _TWO_M53
-
-
-@njit(cache=True, inline="always")
-def _uniform_open(state: np.uint64) -> tuple[np.uint64, float]:
-    """Next state and a uniform double in (0, 1] (safe for ``log``)."""
-    state = state + _GOLDEN
-    return state, float((_mix(state) >> _S11) + np.uint64(1)) * _TWO_M53
-
-
-@njit(cache=True, inline="always")
-def _geometric(state: np.uint64, log1m: float) -> tuple[np.uint64, float]:
-    """Failures before the first success of a Bernoulli(p), ``log1m = log(1 - p)``.
-
-    Returned as a float (possibly ``inf`` when p = 0) so callers compare before casting.
-    """
-    state, u = _uniform_open(state)
-    if log1m == 0.0:
-        return state, np.inf
-    return state, np.floor(np.log(u) / log1m)
 
 
 @njit(cache=True)
@@ -114,7 +78,7 @@ def ic_batch(
         seen = np.int64(0)
         for r in range(lo, hi):
             mark = np.int32(r - lo + 1)
-            state = run_state(key, r)
+            state = stream_start(key, r)
             tail = 0
             for i in range(k):
                 s = seeds[i]
@@ -142,7 +106,7 @@ def ic_batch(
                                 tail += 1
                     elif uniform_p > 0.0:
                         while True:
-                            state, skip = _geometric(state, log1m)
+                            state, skip = next_geometric(state, log1m)
                             if skip >= e - j:
                                 break
                             j += np.int64(skip)
@@ -156,7 +120,7 @@ def ic_batch(
                         for t in range(j, e):
                             v = indices[t]
                             if stamp[v] != mark:
-                                state, x = _uniform(state)
+                                state, x = next_double(state)
                                 if x < probs[t]:
                                     stamp[v] = mark
                                     queue[tail] = v
@@ -205,7 +169,7 @@ def lt_batch(
         seen = np.int64(0)
         for r in range(lo, hi):
             mark = np.int32(r - lo + 1)
-            state = run_state(key, r)
+            state = stream_start(key, r)
             tail = 0
             for i in range(k):
                 s = seeds[i]
@@ -228,7 +192,7 @@ def lt_batch(
                             continue
                         if touched[v] != mark:
                             touched[v] = mark
-                            state, x = _uniform_open(state)
+                            state, x = next_double_open(state)
                             threshold[v] = x
                             weight[v] = 0.0
                         weight[v] += probs[t]
@@ -299,7 +263,7 @@ def _drop_time(state: np.uint64, log1m: float, first: int) -> tuple[np.uint64, n
         return state, _NEVER
     if log1m == -np.inf:
         return state, np.int32(first)
-    state, g = _geometric(state, log1m)
+    state, g = next_geometric(state, log1m)
     if g >= _NEVER - first:
         return state, _NEVER
     return state, np.int32(first + np.int64(g))
@@ -378,7 +342,7 @@ def migration_batch(
         newcomer_leave = np.zeros((steps + 2, k + 1), dtype=np.int64)
         for r in range(lo, hi):
             mark = np.int32(r - lo + 1)
-            state = run_state(key, r)
+            state = stream_start(key, r)
             ev = events[r]
             newcomer_leave[:, :] = 0
             if attrition_old > 0.0:
@@ -416,14 +380,14 @@ def migration_batch(
                             p = edge_p[t]
                             if level_decay != 1.0 and level[v] > 1:
                                 p *= level_decay ** (level[v] - 1)
-                            state, x = _uniform(state)
+                            state, x = next_double(state)
                             go = x < p
                         else:
                             if touched[v] != mark:
                                 touched[v] = mark
                                 share[v] = 0.0
                                 if fixed_threshold < 0.0:
-                                    state, x = _uniform_open(state)
+                                    state, x = next_double_open(state)
                                     threshold[v] = x
                                 else:
                                     threshold[v] = fixed_threshold
@@ -459,7 +423,7 @@ def migration_batch(
                         if log_back == -np.inf:
                             g = 0.0
                         else:
-                            state, g = _geometric(state, log_back)
+                            state, g = next_geometric(state, log_back)
                         pos += 1.0 + g
                         if pos >= on_new:
                             break
@@ -477,7 +441,7 @@ def migration_batch(
                     for _ in range(recruits):
                         col = k
                         if m > 0:
-                            state, x = _uniform(state)
+                            state, x = next_double(state)
                             j = np.searchsorted(cum[:m], x * total, side="right")
                             if j >= m:
                                 j = m - 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,8 @@ import pandas as pd
 from downline.cascade import _kernels
 from downline.cascade.models import Migration, model_name
 from downline.cascade.results import MigrationResult, SpreadEstimate
+from downline.common.progress import Progress
+from downline.common.rng import root_seed, stream_seeds
 from downline.engine import LocalBackend
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
@@ -52,8 +54,6 @@ DEFAULT_CHUNK_RUNS = 256
 
 # LT tolerates in-weight sums this far above 1 (float32 rounding of weighted cascade).
 LT_TOLERANCE = 1e-6
-
-Progress = Callable[[float, float | None], None]
 
 
 # -- the unit of work -------------------------------------------------------------------------
@@ -284,28 +284,14 @@ def memory_plan(
 
 
 def chunk_keys(root: int, n_chunks: int) -> list[int]:
-    """64-bit stream keys of ``n_chunks`` chunks: SeedSequence children of ``root``.
+    """64-bit stream keys of ``n_chunks`` chunks (:func:`downline.common.rng.stream_seeds`).
 
     Examples
     --------
     >>> chunk_keys(7, 2) == chunk_keys(7, 3)[:2]
     True
     """
-    children = np.random.SeedSequence(root).spawn(n_chunks)
-    return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
-
-
-def _root_seed(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**63))
-    if isinstance(seed, np.random.SeedSequence):
-        return int(seed.entropy)  # type: ignore[arg-type]
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer or a Generator, not {seed!r}",
-                             field="seed")
-    return int(seed)
+    return [int(k) for k in stream_seeds(root, n_chunks)]
 
 
 def _check_runs(runs: Any) -> int:
@@ -343,7 +329,7 @@ def _run(
 ) -> SpreadEstimate:
     runs = _check_runs(runs)
     steps = _check_steps(steps)
-    root = _root_seed(seed)
+    root = root_seed(seed)
     task = make_task(graph, model, seed_indices, steps=steps)
     chunk, _, _ = memory_plan(task, runs, max_batch_bytes)
     if chunk_runs is not None:

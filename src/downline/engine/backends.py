@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from downline.common.progress import Progress
 from downline.errors import DownlineError, ParameterError
 
 __all__ = [
@@ -19,8 +20,6 @@ __all__ = [
 
 SCHEDULER_ENV = "DOWNLINE_SCHEDULER"
 KERNEL_THREADS_ENV = "DOWNLINE_KERNEL_THREADS"
-
-Progress = Callable[[int, int], None]
 
 
 class EngineError(DownlineError):

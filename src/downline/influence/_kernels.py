@@ -7,9 +7,9 @@ distinct nodes, its root first. The Python around these kernels
 (:mod:`downline.influence.rrsets`, :mod:`downline.influence.imm`) deals with streams,
 chunks, labels and error messages.
 
-Randomness comes from a splitmix64 generator whose 64-bit state is passed in and handed
-back, so that a chunk of RR sets is a pure function of (graph, model, count, state): the
-same on any worker, thread or machine.
+Randomness comes from the SplitMix64 generator of :mod:`downline.common._rng_kernels`,
+whose 64-bit state is passed in and handed back, so that a chunk of RR sets is a pure
+function of (graph, model, count, state): the same on any worker, thread or machine.
 """
 
 from __future__ import annotations
@@ -17,25 +17,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0
+from downline.common._rng_kernels import next_double
 
-
-@njit(cache=True, inline="always")
-def _uniform(state):
-    """Next double in [0, 1) from the splitmix64 state ``state[0]`` (advanced in place)."""
-    state[0] += _GOLDEN
-    z = state[0]
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _INV53
+RNG_KERNELS_DIGEST = "d20371a7bc05060f"
+"""The :data:`downline.common._rng_kernels.DIGEST` these kernels were compiled against."""
 
 
 @njit(cache=True)
@@ -92,15 +77,15 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
     members : int32 array
     state : uint64, the generator state after the last draw
     """
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = state0
+    state = np.uint64(state0)
     offsets = np.empty(count + 1, dtype=np.int64)
     offsets[0] = 0
     members = np.empty(max(4 * count, 1024), dtype=np.int32)
     mark = np.full(n, -1, dtype=np.int32)
     pos = 0
     for r in range(count):
-        root = min(int(_uniform(state) * n), n - 1)
+        state, x = next_double(state)
+        root = min(int(x * n), n - 1)
         if pos >= members.shape[0]:
             members = _grow(members, pos)
         members[pos] = root
@@ -118,7 +103,8 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
                     u = rindices[e]
                     if mark[u] == r:
                         continue
-                    if _uniform(state) < rprobs[e]:
+                    state, x = next_double(state)
+                    if x < rprobs[e]:
                         mark[u] = r
                         if pos >= members.shape[0]:
                             members = _grow(members, pos)
@@ -132,7 +118,8 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
                 if lq == -np.inf:
                     e += 1
                 else:
-                    gap = np.floor(np.log(1.0 - _uniform(state)) / lq)
+                    state, x = next_double(state)
+                    gap = np.floor(np.log(1.0 - x) / lq)
                     if gap >= end - e - 1:
                         break
                     e += 1 + int(gap)
@@ -146,7 +133,7 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
                     members[pos] = u
                     pos += 1
         offsets[r + 1] = pos
-    return offsets, members[:pos].copy(), state[0]
+    return offsets, members[:pos].copy(), state
 
 
 @njit(cache=True, nogil=True)
@@ -158,22 +145,22 @@ def sample_lt(rindptr, rindices, rprobs, n, count, state0):
     walk stops or returns to a node already in the set (Kempe et al. 2003's live-edge
     view). Returns the same triple as :func:`sample_ic`.
     """
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = state0
+    state = np.uint64(state0)
     offsets = np.empty(count + 1, dtype=np.int64)
     offsets[0] = 0
     members = np.empty(max(4 * count, 1024), dtype=np.int32)
     mark = np.full(n, -1, dtype=np.int32)
     pos = 0
     for r in range(count):
-        v = min(int(_uniform(state) * n), n - 1)
+        state, x = next_double(state)
+        v = min(int(x * n), n - 1)
         if pos >= members.shape[0]:
             members = _grow(members, pos)
         members[pos] = v
         mark[v] = r
         pos += 1
         while True:
-            x = _uniform(state)
+            state, x = next_double(state)
             acc = 0.0
             chosen = -1
             for e in range(rindptr[v], rindptr[v + 1]):
@@ -190,7 +177,7 @@ def sample_lt(rindptr, rindices, rprobs, n, count, state0):
             pos += 1
             v = chosen
         offsets[r + 1] = pos
-    return offsets, members[:pos].copy(), state[0]
+    return offsets, members[:pos].copy(), state
 
 
 @njit(cache=True)

@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from downline.common.progress import Progress
+from downline.common.rng import root_seed
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
-from downline.influence.imm import Progress, check_k
-from downline.influence.rrsets import check_model, root_entropy
+from downline.influence.imm import check_k
+from downline.influence.rrsets import check_model
 from downline.influence.seedset import SeedSet
 
 __all__ = ["celf", "degree_discount", "degree_ranking", "kcore_ranking", "pagerank_ranking"]
@@ -270,7 +272,7 @@ def celf(
     if pool.shape[0] < k:
         raise ParameterError(f"candidates = {candidates} is fewer than k = {k}",
                              field="candidates")
-    entropy = root_entropy(seed)
+    entropy = root_seed(seed)
     calls = 0
     total_guess = float(pool.shape[0] + 4 * k)
 

@@ -11,21 +11,20 @@ much earlier. Monte Carlo baselines and heuristics live in :mod:`downline.influe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from downline.common.progress import Progress
+from downline.common.rng import root_seed
 from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
 from downline.influence.remote import RemoteRRSets
-from downline.influence.rrsets import Model, RRSets, check_model, root_entropy
+from downline.influence.rrsets import Model, RRSets, check_model
 from downline.influence.seedset import SeedSet
 
 __all__ = ["imm", "opim_c"]
-
-Progress = Callable[[float, float | None], None]
 
 _ONE_MINUS_INV_E = 1.0 - math.exp(-1.0)
 
@@ -226,7 +225,7 @@ def imm(
     k = check_k(graph, k)
     eps, l = _check_eps_l(eps, l)  # noqa: E741
     n = graph.n
-    entropy = root_entropy(seed)
+    entropy = root_seed(seed)
     log_n = math.log(n) if n > 1 else 1.0
     ell = l * (1.0 + math.log(2.0) / log_n)
     log_cnk = _log_binom(n, k)
@@ -349,7 +348,7 @@ def opim_c(
     k = check_k(graph, k)
     eps, l = _check_eps_l(eps, l)  # noqa: E741
     n = graph.n
-    entropy = root_entropy(seed)
+    entropy = root_seed(seed)
     delta = float(n) ** (-l) if n > 1 else 0.5
     log_cnk = _log_binom(n, k)
     log6 = math.log(6.0 / delta)

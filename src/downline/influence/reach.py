@@ -24,16 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.common.progress import Progress
+from downline.common.rng import root_seed
 from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
-from downline.influence.imm import Progress, _Tracker
+from downline.influence.imm import _Tracker
 from downline.influence.rrsets import (
     CHUNK_SIZE,
     _chunk_on_worker,
     _shared_arrays,
     check_model,
-    root_entropy,
 )
 
 __all__ = ["Reach", "reach"]
@@ -147,7 +148,7 @@ def reach(
     if isinstance(theta, bool) or not isinstance(theta, int | np.integer) or theta <= 0:
         raise ParameterError(f"rr_sets must be a positive integer, not {rr_sets!r}",
                              field="rr_sets")
-    entropy = root_entropy(seed)
+    entropy = root_seed(seed)
     track = _Tracker(progress)
     chunks = -(-int(theta) // CHUNK_SIZE)
     track.expect(chunks * CHUNK_SIZE)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from downline.common.progress import Progress
+from downline.common.rng import root_seed, stream_seeds
 from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
@@ -29,8 +31,8 @@ from downline.influence.baselines import (
     kcore_ranking,
     pagerank_ranking,
 )
-from downline.influence.imm import Progress, check_k, imm, opim_c
-from downline.influence.rrsets import check_model, root_entropy
+from downline.influence.imm import check_k, imm, opim_c
+from downline.influence.rrsets import check_model
 from downline.influence.seedset import SeedSet
 
 if TYPE_CHECKING:
@@ -345,8 +347,8 @@ def influencer_report(
     model_name = check_model(graph, model)
     k = check_k(graph, k)
     names, runs, se = check_report_options(methods, mc_runs, mc_se)
-    entropy = root_entropy(seed)
-    mc_seed = int(np.random.SeedSequence(entropy, spawn_key=(1_000,)).generate_state(1)[0])
+    entropy = root_seed(seed)
+    mc_seed = int(stream_seeds(entropy, 1, start=1_000, bits=32)[0])
     total_steps = float(len(names) * (2 if runs else 1))
     step = 0.0
 

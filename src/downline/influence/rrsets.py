@@ -19,11 +19,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from downline.common.rng import stream_seeds
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
 
-__all__ = ["CHUNK_SIZE", "Model", "RRSets", "check_model", "root_entropy", "sample_chunk"]
+__all__ = ["CHUNK_SIZE", "Model", "RRSets", "check_model", "sample_chunk"]
 
 Model = Literal["ic", "lt"]
 
@@ -55,23 +56,8 @@ def check_model(graph: Graph, model: str) -> Model:
     return name  # type: ignore[return-value]
 
 
-def root_entropy(seed: int | np.random.Generator | np.random.SeedSequence | None) -> int:
-    """The entropy every stream is derived from (fresh when ``seed`` is None)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return int(seed.entropy)  # type: ignore[arg-type]
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**63))
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative int or a Generator, not {seed!r}",
-                             field="seed")
-    return int(seed)
-
-
 def _chunk_state(entropy: int, stream: int, index: int) -> np.uint64:
-    seq = np.random.SeedSequence(entropy, spawn_key=(stream, index))
-    return seq.generate_state(1, dtype=np.uint64)[0]
+    return stream_seeds(entropy, 1, key=(stream,), start=index)[0]
 
 
 def sample_chunk(
@@ -135,7 +121,7 @@ class RRSets:
     graph : Graph
     model : {"ic", "lt"}
     entropy : int
-        Root entropy (see :func:`root_entropy`).
+        Root seed (see :func:`downline.common.rng.root_seed`).
     stream : int
         Which family of streams to draw from; collections with different streams are
         independent.

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from downline.common.rng import Seed, root_seed
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
 from downline.migration.io import MigrationData
@@ -732,7 +733,7 @@ def forecast(
     period: Any = "1D",
     runs: int = 200,
     draws: int = 20,
-    seed: int | None = 0,
+    seed: Seed = 0,
 ) -> Forecast:
     """Calibrate on the first steps, simulate the rest, compare with what happened.
 
@@ -751,7 +752,9 @@ def forecast(
         standard errors of their intervals), so the forecast interval carries the
         estimation error as well as the randomness of the process; 1 simulates with the
         point estimates only.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, default 0
+        See :func:`downline.common.rng.root_seed`; the forecast reports the root seed
+        it used, and passing that back gives the same forecast.
 
     Returns
     -------
@@ -798,8 +801,8 @@ def forecast(
         mode = "from_start"
         graph, seeds, offset = data.graph, cal.first_movers, 0
         model = cal.to_model(T)
-    rng = np.random.default_rng(seed)
-    root = int(rng.integers(2**31 - 1)) if seed is None else int(seed)
+    root = root_seed(seed)
+    rng = np.random.default_rng(root)
     models = _parameter_draws(cal, model, int(draws), rng)
     per = max(1, -(-int(runs) // len(models)))
     tables, sizes = [], []
