@@ -1,138 +1,260 @@
-"""Benchmark of influence maximization: IMM and OPIM-C on research and synthetic graphs.
+"""Influence maximization side by side with the C++ references: OPIM-C and SUBSIM.
 
-For k = 50, eps = 0.1, IC with weighted cascade (NetHEPT: weights as given) it reports
-the wall time of :func:`downline.influence.imm`, the RR sets it sampled and their rate,
-and the memory of the selection collection (members plus inverted index, per stored node
-id, plus offsets). The anchor is the published OPIM-C C++ run on ego-Facebook (IC-WC,
-k = 50, eps = 0.01: 0.167 s, see ../shared/data/README.md), which ``opim_c`` repeats.
+On each graph (ego-Facebook from ../shared/data, and a seeded directed configuration
+graph with power-law degrees of soc-Epinions1's size, 75,879 nodes and 508,837 arcs),
+IC with weighted cascade, k = 50, for eps = 0.1 and 0.05, it runs in alternating order,
+``--reps`` times each: the C++ OPIM-C (Tang et al. 2018) and SUBSIM (Guo et al. 2020),
+downline's default method (:func:`downline.influence.opim_c`) and
+:func:`downline.influence.imm`, all on one thread. It prints the medians of each tool's
+own algorithm time (the C++ tools' ``Time (sec)``, which leaves out loading the graph;
+downline's warm call, compilation excluded, and separately its first call in this
+process), their ratios, and the expected spread of every seed set scored by one
+simulator for all (downline's forward Monte Carlo, ``--mc-runs`` runs, one stream).
+The machine load (``os.getloadavg()``) is printed before and after.
 
-Run: ``.venv/bin/python benchmarks/bench_influence.py [--quick]``.
+The C++ programs are not part of this repository. Build them from their public
+repositories outside it and name the binaries in environment variables; a tool whose
+variable is unset or whose file is missing is skipped with a message:
+
+- ``DOWNLINE_OPIMC_BIN``: OPIM-C from github.com/tangj90/OPIM (folder OPIM1.1):
+  ``g++ -std=c++14 -O3 OPIM.cpp -o opimc``
+- ``DOWNLINE_SUBSIM_BIN``: SUBSIM from github.com/qtguo/subsim:
+  ``g++ -std=c++14 -O3 subsim.cpp -o subsim`` (``--hist`` also runs its HIST mode)
+- ``DOWNLINE_BENCH_DIR``: where the graphs are written in the tools' formats
+  (default: a fresh temporary folder).
+
+OPIM-C reads ``n m`` then ``u v p`` lines and is given the weighted-cascade
+probabilities explicitly (``-mode=w``; its own WC formatter assigns wrong weights when
+some node has no in-neighbour); SUBSIM reads ``n m`` then ``u v`` and sets WC itself.
+
+Run: ``DOWNLINE_OPIMC_BIN=... DOWNLINE_SUBSIM_BIN=... .venv/bin/python
+benchmarks/bench_influence.py [--reps 5] [--quick]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 import downline
+from downline.cascade import spread
 from downline.graph import Graph
-from downline.influence import RRSets, imm, opim_c
+from downline.influence import imm, opim_c
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FACEBOOK = DATA / "facebook" / "facebook_OPIM_bidirected_4039n_176468arcs.txt"
-NETHEPT = DATA / "nethept" / "NetHEPT_snowgy_15233n_32235arcs_wc.txt"
-OPIM_C_CPP_SECONDS = 0.167  # published, ego-Facebook IC-WC k=50 eps=0.01
+EPINIONS_NODES, EPINIONS_ARCS = 75_879, 508_837
 
 
-def synthetic(n: int = 75_000, arcs: int = 500_000, seed: int = 0) -> Graph:
-    """A seeded directed power-law graph (Chung-Lu style, exponent about 2.1), WC weights."""
+def _power_law_degrees(rng: np.random.Generator, n: int, total: int, exponent: float,
+                       cap: float) -> np.ndarray:
+    """``n`` degrees summing to ``total``, proportional to Pareto weights (capped)."""
+    w = np.minimum((1.0 - rng.random(n)) ** (-1.0 / (exponent - 1.0)), cap)
+    share = w / w.sum()
+    deg = np.floor(share * total).astype(np.int64)
+    deg += np.bincount(rng.choice(n, size=total - int(deg.sum()), p=share), minlength=n)
+    return deg
+
+
+def synthetic(n: int = EPINIONS_NODES, arcs: int = EPINIONS_ARCS, seed: int = 0) -> Graph:
+    """A seeded directed configuration graph with power-law in- and out-degrees.
+
+    Out- and in-degree sequences follow Pareto weights with exponent 2.0 (capped at
+    ``3 sqrt(n)``), stubs are paired at random, self-loops and repeated arcs dropped and
+    replaced by fresh pairs until exactly ``arcs`` arcs remain; weights WC.
+    """
     rng = np.random.default_rng(seed)
-    w_out = rng.pareto(1.1, n) + 1.0
-    w_in = rng.pareto(1.1, n) + 1.0
-    w_out = np.minimum(w_out, np.sqrt(n) * 3)
-    w_in = np.minimum(w_in, np.sqrt(n) * 3)
-    draw = int(arcs * 1.08)
-    src = rng.choice(n, size=draw, p=w_out / w_out.sum())
-    dst = rng.choice(n, size=draw, p=w_in / w_in.sum())
-    keep = src != dst
-    pairs = np.unique(src[keep].astype(np.int64) * n + dst[keep])
+    cap = 3.0 * np.sqrt(n)
+    out_stubs = np.repeat(np.arange(n), _power_law_degrees(rng, n, arcs, 2.0, cap))
+    in_stubs = np.repeat(np.arange(n), _power_law_degrees(rng, n, arcs, 2.0, cap))
+    pairs = np.unique(out_stubs * n + rng.permutation(in_stubs))
+    pairs = pairs[pairs // n != pairs % n]
+    while pairs.shape[0] < arcs:
+        extra = rng.choice(out_stubs, arcs) * n + rng.choice(in_stubs, arcs)
+        extra = extra[extra // n != extra % n]
+        pairs = np.union1d(pairs, extra)
     pairs = rng.permutation(pairs)[:arcs]
     g = Graph.from_indices(pairs // n, pairs % n, np.ones(pairs.shape[0]),
-                           np.arange(n, dtype=np.int64), name=f"synthetic-{n}n")
+                           np.arange(n, dtype=np.int64), name=f"configuration-{n}n")
     return g.with_weights("wc")
 
 
-def rr_rate(graph: Graph, count: int = 200_000) -> tuple[float, float]:
-    """RR sets per second and mean RR-set size, on ``count`` sets (whole chunks)."""
-    rr = RRSets(graph, "ic", entropy=99, stream=7)
-    t0 = time.perf_counter()
-    rr.extend_to(count)
-    dt = time.perf_counter() - t0
-    return len(rr) / dt, rr.stored_ids() / len(rr)
+def _edges(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    src = np.repeat(np.arange(graph.n), np.diff(graph.indptr))
+    labels = np.asarray(graph.labels, dtype=np.int64)
+    return labels[src], labels[graph.indices], graph.probs
 
 
-def run_imm(graph: Graph, eps: float = 0.1) -> dict[str, float]:
-    t0 = time.perf_counter()
-    s = imm(graph, 50, eps=eps, seed=1)
-    wall = time.perf_counter() - t0
-    p = s.params
-    sets = p["rr_sets_sampling"] + p["rr_sets_selection"] + p["rr_sets_validation"]
-    offsets = 8 * (p["rr_sets_selection"] + 1) + 8 * (graph.n + 1)
-    return {
-        "wall": wall,
-        "rr_sets": sets,
-        "rate": sets / wall,
-        "stored": p["rr_stored_ids"],
-        "mem_mb": p["rr_bytes"] / 1e6,
-        "bytes_per_id": (p["rr_bytes"] - offsets) / p["rr_stored_ids"],
-        "offsets_mb": offsets / 1e6,
-        "estimate": s.spread_estimate,
-        "stderr": s.stderr,
-    }
+def write_tool_inputs(graph: Graph, folder: Path, name: str) -> None:
+    """``name_w`` (u v p, for OPIM-C) and ``name_g`` (u v, for SUBSIM) under ``folder``."""
+    src, dst, probs = _edges(graph)
+    n = int(max(src.max(), dst.max())) + 1
+    head = f"{n} {src.shape[0]}\n"
+    with open(folder / f"{name}_w", "w") as f:
+        f.write(head)
+        np.savetxt(f, np.column_stack([src, dst, probs]), fmt=["%d", "%d", "%.9g"])
+    with open(folder / f"{name}_g", "w") as f:
+        f.write(head)
+        np.savetxt(f, np.column_stack([src, dst]), fmt="%d")
+
+
+class Tool:
+    """One C++ reference: formats its input once, then runs and parses a run."""
+
+    def __init__(self, label: str, binary: str | None, folder: Path) -> None:
+        self.label = label
+        self.binary = binary
+        self.folder = folder
+
+    @property
+    def present(self) -> bool:
+        return bool(self.binary) and Path(self.binary).is_file()
+
+    def _run(self, args: list[str], check: bool = True) -> str:
+        done = subprocess.run([self.binary, *args], capture_output=True, text=True,
+                              check=check, cwd=self.folder)
+        return done.stdout
+
+    def prepare(self, name: str) -> None:
+        if self.label == "OPIM-C":
+            # OPIM-C exits with status 1 after formatting.
+            self._run(["-func=0", f"-dir={self.folder}", f"-gname={name}_w", "-mode=w"],
+                      check=False)
+        else:
+            self._run(["-func=format", f"-dir={self.folder}", f"-gname={name}_g",
+                       "-pdist=wc"])
+
+    def run(self, name: str, k: int, eps: float, hist: bool = False
+            ) -> tuple[float, list[int], float]:
+        """Algorithm time, seeds and self-reported spread of one run."""
+        out_dir = self.folder / f"result-{self.label}-{int(hist)}"
+        if self.label == "OPIM-C":
+            text = self._run(["-func=1", f"-dir={self.folder}", f"-gname={name}_w",
+                              "-alg=opim-c", "-mode=2", f"-seedsize={k}", f"-eps={eps}",
+                              "-model=IC", "-pdist=load", f"-outpath={out_dir}"])
+        else:
+            text = self._run(["-func=im", f"-dir={self.folder}", f"-gname={name}_g",
+                              f"-seedsize={k}", f"-eps={eps}", f"-hist={int(hist)}",
+                              f"-outpath={out_dir}"])
+        seconds = float(re.search(r"\|Time \(sec\): ([0-9.eE+-]+)", text).group(1))
+        own = float(re.search(r"\|Influence: ([0-9.eE+-]+)", text).group(1))
+        seed_files = sorted((out_dir / "seed").iterdir(), key=lambda p: p.stat().st_mtime)
+        seeds = [int(x) for x in seed_files[-1].read_text().split()]
+        return seconds, seeds, own
+
+
+def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: bool,
+             with_imm: bool) -> list[tuple[str, object]]:
+    """(label, run(rep) -> (seconds, seeds, own estimate)) of every tool, in order."""
+    def cpp(tool: Tool, use_hist: bool = False):
+        return lambda rep: tool.run(name, k, eps, use_hist)
+
+    def ours(fn):
+        def run(rep: int):
+            t0 = time.perf_counter()
+            s = fn(g, k, eps=eps, seed=rep, workers=1)
+            return time.perf_counter() - t0, [int(x) for x in s.seeds], s.spread_estimate
+        return run
+
+    runners = [(t.label, cpp(t)) for t in tools]
+    if hist:
+        runners += [("HIST", cpp(t, True)) for t in tools if t.label == "SUBSIM"]
+    runners.append(("downline opim_c", ours(opim_c)))
+    if with_imm:
+        runners.append(("downline imm", ours(imm)))
+    return runners
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the eps=0.01 anchor")
+    parser.add_argument("--reps", type=int, default=5, help="alternating runs per tool")
+    parser.add_argument("--eps", default="0.1,0.05")
+    parser.add_argument("-k", type=int, default=50)
+    parser.add_argument("--mc-runs", type=int, default=10_000,
+                        help="Monte Carlo runs scoring each seed set")
+    parser.add_argument("--quick", action="store_true", help="ego-Facebook only, 2 reps")
+    parser.add_argument("--hist", action="store_true", help="also SUBSIM's HIST mode")
+    parser.add_argument("--no-imm", action="store_true", help="leave IMM out")
     args = parser.parse_args()
-    print(f"downline {downline.__version__}, {os.cpu_count()} CPUs, numba kernels")
-    # Compile (or load cached) kernels outside the timings.
-    warm = Graph.from_edges([0, 1, 2], [1, 2, 0]).with_weights("wc")
-    imm(warm, 1, eps=0.5, seed=0)
-    opim_c(warm, 1, eps=0.5, seed=0)
+    reps = 2 if args.quick else args.reps
+    eps_list = [float(e) for e in args.eps.split(",")]
+    print(f"downline {downline.__version__}, {os.cpu_count()} CPUs; "
+          f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    folder = Path(os.environ.get("DOWNLINE_BENCH_DIR") or tempfile.mkdtemp(prefix="dl-im-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    tools = [Tool("OPIM-C", os.environ.get("DOWNLINE_OPIMC_BIN"), folder),
+             Tool("SUBSIM", os.environ.get("DOWNLINE_SUBSIM_BIN"), folder)]
+    for t in tools:
+        if not t.present:
+            var = "DOWNLINE_OPIMC_BIN" if t.label == "OPIM-C" else "DOWNLINE_SUBSIM_BIN"
+            print(f"({t.label} skipped: set {var} to its binary, see this file's docstring)")
+    tools = [t for t in tools if t.present]
 
     graphs: list[tuple[str, Graph]] = []
-    if DATA.is_dir():
-        graphs.append(("ego-Facebook IC-WC", downline.read_graph(FACEBOOK, weights="wc")))
-        graphs.append(("NetHEPT snowgy IC-given", downline.read_graph(NETHEPT, weights="given")))
+    if FACEBOOK.is_file():
+        graphs.append(("ego-Facebook", downline.read_graph(FACEBOOK, weights="wc")))
     else:
-        print(f"({DATA} not found: research graphs skipped)")
-    t0 = time.perf_counter()
-    syn = synthetic()
-    print(f"synthetic graph built in {time.perf_counter() - t0:.1f} s")
-    graphs.append((f"synthetic power-law {syn.n:,}n IC-WC", syn))
+        print(f"({FACEBOOK} not found: ego-Facebook skipped)")
+    if not args.quick:
+        t0 = time.perf_counter()
+        graphs.append(("configuration 75,879n/508,837a", synthetic()))
+        print(f"configuration graph built in {time.perf_counter() - t0:.1f} s")
 
-    header = (f"{'graph':34} {'nodes':>7} {'arcs':>8} {'IMM s':>7} {'RR sets':>10} "
-              f"{'RR/s':>10} {'RR/s raw':>10} {'avg size':>8} {'RR MB':>7} {'B/id':>5} "
-              f"{'spread':>15}")
-    print("\nIMM, k=50, eps=0.1, l=1 (wall time includes sampling, selection, validation)")
+    rows = []
+    for label, g in graphs:
+        name = re.sub(r"\W+", "", label.split()[0].lower())
+        write_tool_inputs(g, folder, name)
+        for t in tools:
+            t.prepare(name)
+        t0 = time.perf_counter()
+        opim_c(g, args.k, eps=eps_list[0], seed=999, workers=1)
+        first = time.perf_counter() - t0
+        print(f"\n{label}: {g.n:,} nodes, {g.m:,} arcs; downline opim_c first call "
+              f"(compile or cache load included) {first:.2f} s")
+        for eps in eps_list:
+            runners = _runners(tools, g, name, args.k, eps, args.hist, not args.no_imm)
+            results: dict[str, list] = {lab: [] for lab, _ in runners}
+            for rep in range(reps):
+                shift = rep % len(runners)
+                for lab, fn in runners[shift:] + runners[:shift]:
+                    results[lab].append(fn(rep))
+            mc_seed = 20_261_201
+            scored = {}
+            for lab, runs in results.items():
+                idx = g.index_of(runs[0][1])
+                est = spread(g, "ic", idx, runs=args.mc_runs, seed=mc_seed)
+                scored[lab] = est
+            base = {lab: statistics.median(r[0] for r in results[lab]) for lab in results}
+            for lab in results:
+                rows.append((label, eps, lab, base[lab], [r[0] for r in results[lab]],
+                             statistics.median(r[2] for r in results[lab]), scored[lab], base))
+    print(f"\nk={args.k}, IC-WC, one thread, medians of {reps} alternating runs; spread = "
+          f"Monte Carlo, {args.mc_runs:,} runs of the first run's seeds, one stream for all")
+    header = (f"{'graph':32} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} "
+              f"{'vs OPIM-C':>9} {'vs SUBSIM':>9} {'own est.':>9} {'MC spread':>16} "
+              f"{'vs OPIM-C':>9}")
     print(header)
     print("-" * len(header))
-    results = {}
-    for label, g in graphs:
-        r = run_imm(g)
-        raw, size = rr_rate(g)
-        results[label] = r
-        print(f"{label:34} {g.n:>7,} {g.m:>8,} {r['wall']:>7.2f} {r['rr_sets']:>10,} "
-              f"{r['rate']:>10,.0f} {raw:>10,.0f} {size:>8.1f} {r['mem_mb']:>7.1f} "
-              f"{r['bytes_per_id']:>5.1f} {r['estimate']:>9,.1f}±{1.96 * r['stderr']:<5.1f}")
-    syn_label = graphs[-1][0]
-    target = results[syn_label]["wall"]
-    print(f"\ntarget: synthetic {syn.m:,} arcs under 10 s -> {target:.2f} s "
-          f"({'met' if target < 10 else 'MISSED'})")
-    print("memory: B/id counts the int32 member and the int32 inverted-index entry of every "
-          "stored id (target <= 8); offsets (int64 per set and per node) come on top.")
-
-    if DATA.is_dir() and not args.quick:
-        fb = graphs[0][1]
-        opim_c(fb, 50, eps=0.01, seed=1)
-        times = []
-        for rep in range(3):
-            t0 = time.perf_counter()
-            s = opim_c(fb, 50, eps=0.01, seed=1 + rep)
-            times.append(time.perf_counter() - t0)
-        best = min(times)
-        print(f"\nanchor: OPIM-C, ego-Facebook IC-WC, k=50, eps=0.01: {best:.3f} s "
-              f"(best of 3; RR sets {s.params['rr_sets_selection']:,} x 2, "
-              f"approximation {s.params['approximation']:.3f}, "
-              f"estimate {s.spread_estimate:,.1f})")
-        print(f"published OPIM-C C++: {OPIM_C_CPP_SECONDS:.3f} s -> ratio "
-              f"{best / OPIM_C_CPP_SECONDS:.2f}x")
+    for label, eps, lab, med, times, own, est, base in rows:
+        ref = base.get("OPIM-C")
+        sub = base.get("SUBSIM")
+        ref_spread = next((r[6].mean for r in rows if r[0] == label and r[1] == eps
+                           and r[2] == "OPIM-C"), None)
+        print(f"{label:32} {eps:>5} {lab:16} {med:>9.4f} {min(times):>8.4f} "
+              f"{(f'{med / ref:.2f}x' if ref else '-'):>9} "
+              f"{(f'{med / sub:.2f}x' if sub else '-'):>9} {own:>9,.0f} "
+              f"{est.mean:>9,.1f}±{1.96 * est.stderr:<6.1f} "
+              f"{(f'{est.mean / ref_spread - 1:+.2%}' if ref_spread else '-'):>9}")
+    print(f"\nload after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
