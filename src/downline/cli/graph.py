@@ -17,23 +17,6 @@ WorkspaceOpt = Annotated[
 ]
 
 
-def _is_genealogy(path: Path) -> bool:
-    import pyarrow.parquet as pq
-
-    if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            names = pq.read_schema(path).names
-        except Exception:
-            return False
-    else:
-        try:
-            with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
-                names = [c.strip().strip('"').lower() for c in fh.readline().split(",")]
-        except OSError:
-            return False
-    return "member_id" in names and "sponsor_id" in names
-
-
 def load(
     path: Annotated[Path, typer.Argument(help="Graph file or members table (CSV/Parquet).")],
     name: Annotated[str | None, typer.Option(help="Name in the workspace (default: file "
@@ -46,15 +29,38 @@ def load(
     undirected: Annotated[bool, typer.Option(help="Store both directions.")] = False,
     replace: Annotated[bool, typer.Option(help="Replace an entry of the same name.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for trivalency weights.")] = None,
+    header: Annotated[str, typer.Option(help="First line of an edge list: auto (an 'n m' "
+                                        "line is a header only when it fits the data), "
+                                        "none, nm or names.")] = "auto",
+    delimiter: Annotated[str | None, typer.Option(help="Field separator: ',', ';', '|', "
+                                                  "tab or whitespace (default: guessed)."
+                                                  )] = None,
+    columns: Annotated[str | None, typer.Option(help="Column roles in file order, e.g. "
+                                                "source,target,-,time ('-' ignores a "
+                                                "column; later columns are ignored). "
+                                                "Roles: source, target, weight, time."
+                                                )] = None,
+    date_format: Annotated[str | None, typer.Option(help="strptime format of non-ISO dates "
+                                                    "in a time column (never guessed)."
+                                                    )] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Load a network or a genealogy into the workspace (all or nothing)."""
+    """Load a network or a genealogy into the workspace (all or nothing).
+
+    A time column (named time/timestamp/date, a third column of epoch seconds, or given
+    with --columns) is kept: every event is stored with its time.
+    """
+    from downline.graph import detect_kind
     from downline.store import Workspace
 
     if kind not in ("auto", "network", "genealogy"):
         raise typer.BadParameter("kind must be auto, network or genealogy")
+    if header not in ("auto", "none", "nm", "names"):
+        raise typer.BadParameter("--header must be auto, none, nm or names")
     entry = name or path.name.split(".")[0]
-    if kind == "genealogy" or (kind == "auto" and path.exists() and _is_genealogy(path)):
+    if kind == "auto" and path.exists() and not path.is_dir():
+        kind = detect_kind(path, delimiter=delimiter)
+    if kind == "genealogy":
         from downline.genealogy import read_genealogy
 
         with progress_bar("reading genealogy", enabled=not as_json):
@@ -69,15 +75,33 @@ def load(
 
         with progress_bar("reading graph", enabled=not as_json):
             graph = read_graph(path, weights=weights, seed=seed, reverse=reverse,
-                               undirected=undirected)
+                               undirected=undirected, header=header,  # type: ignore[arg-type]
+                               delimiter=delimiter, columns=columns)
+            events = None
+            if graph.meta.get("time_column") and not undirected:
+                from downline.graph import read_temporal_graph
+
+                events = read_temporal_graph(path, columns=columns, header=header,
+                                             delimiter=delimiter, reverse=reverse,
+                                             date_format=date_format)
         with Workspace(workspace) as ws:
-            info = ws.add_network(entry, graph, replace=replace, source=str(path))
+            info = ws.add_network(entry, graph, replace=replace, source=str(path),
+                                  events=events)
         info["kind"] = "network"
+        notes = list(graph.meta.get("notes", []))
+        if events is not None:
+            info["events"] = events.number_of_events()
+            notes = [n for n in notes if "was not kept" not in n]
+        if notes and not as_json:
+            for note in notes:
+                console.print(f"note: {note}")
     if as_json:
         print_json(info)
         return
     size = f"{info['members']:,} members" if info["kind"] == "genealogy" else (
         f"{info['nodes']:,} nodes, {info['edges']:,} edges")
+    if info.get("events"):
+        size += f", {info['events']:,} time-stamped events"
     console.print(f"loaded {info['kind']} [bold]{entry}[/] ({size}) into "
                   f"{workspace or 'the workspace'}")
 

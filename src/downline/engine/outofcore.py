@@ -89,7 +89,7 @@ def _sniff(path: Path, header: str) -> tuple[str, int]:
     from downline.graph.io import _sniff as sniff_text
 
     found = sniff_text(path, None, header)  # type: ignore[arg-type]
-    skip = found.leading + (1 if found.header in ("nm", "names") else 0)
+    skip = found.leading + (1 if found.header == "names" or found.likely_nm else 0)
     return found.delimiter, skip
 
 

@@ -6,17 +6,21 @@ the project (but :mod:`downline.errors`).
 
 from downline.graph._core import CSR, Graph
 from downline.graph.convert import from_networkx, to_networkx
-from downline.graph.io import read_graph, write_edgelist, write_parquet
+from downline.graph.io import detect_kind, read_graph, write_edgelist, write_parquet
 from downline.graph.stats import describe
+from downline.graph.temporal import TemporalGraph, read_temporal_graph
 from downline.graph.weights import parse_scheme, trivalency, uniform, weighted_cascade
 
 __all__ = [
     "CSR",
     "Graph",
+    "TemporalGraph",
     "describe",
+    "detect_kind",
     "from_networkx",
     "parse_scheme",
     "read_graph",
+    "read_temporal_graph",
     "to_networkx",
     "trivalency",
     "uniform",

@@ -18,9 +18,9 @@ Direction: an edge ``u v`` means influence flows from ``u`` to ``v``. Follow lis
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,17 +32,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from downline.common import tables
+from downline.common.limits import Limits
 from downline.errors import FormatError, GraphError, InputError, ParameterError
 from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy
 from downline.graph.convert import from_networkx
 
-__all__ = ["read_graph", "write_edgelist", "write_parquet"]
+__all__ = ["detect_kind", "read_graph", "write_edgelist", "write_parquet"]
 
 GraphFormat = Literal["edgelist", "graphml", "gexf", "parquet"]
 HeaderMode = Literal["auto", "none", "nm", "names"]
 
-_SNIFF_BYTES = 1 << 16
-_COMMENT_PREFIXES = ("#", "%")
 _SOURCE_NAMES = {"source", "src", "from", "u", "node1", "id1", "sponsor", "followee", "upline"}
 _TARGET_NAMES = {"target", "dst", "to", "v", "node2", "id2", "member", "follower", "downline"}
 _WEIGHT_NAMES = {"weight", "w", "p", "prob", "probability", "influence", "p_uv"}
@@ -64,9 +64,11 @@ def read_graph(
     duplicates: DuplicatePolicy = "drop",
     header: HeaderMode = "auto",
     delimiter: str | None = None,
+    columns: str | Sequence[str] | dict[str, int | str] | None = None,
     index_base: int | None = None,
     seed: int | np.random.Generator | None = None,
     name: str | None = None,
+    limits: Limits | None = None,
 ) -> Graph:
     """Read a graph file into a :class:`Graph`.
 
@@ -88,20 +90,33 @@ def read_graph(
     self_loops, duplicates
         Policies, see :meth:`Graph.from_edges` (defaults: drop both).
     header : {"auto", "none", "nm", "names"}, default "auto"
-        First data line of a text file: ``n m`` counts, column names, or an edge.
+        First data line of a text file: ``n m`` counts, column names, or an edge. With
+        ``"auto"`` an ``n m`` line is a header only when it is consistent with the data
+        (see the header policy in docs/graph.md); otherwise it is an edge.
     delimiter : str, optional
         Field separator of a text file; detected by default (comma, tab, semicolon,
-        or runs of whitespace).
+        ``|``, or runs of whitespace; ``"tab"`` and ``"whitespace"`` are accepted).
+    columns : str, sequence or dict, optional
+        Which column is which: roles in file order (``"source,target,-,time"``, ``-``
+        ignores a column; columns after the last role are ignored) or a dict
+        ``{"source": 0, "target": "dst", "weight": 2}``. Roles: source, target, weight,
+        time. By default: names from a header line, else ``u v [p]``; a third column of
+        integers beyond [0, 1] or of dates is taken as a time (and noted in ``meta``).
     index_base : int, optional
         With an ``n m`` header, the first node id (0 or 1); detected by default.
     seed : int or Generator, optional
         For ``weights="trivalency"``.
     name : str, optional
         Name of the graph (default: the file name without extension).
+    limits : Limits, optional
+        Bounds on size, decompression, fields and line length
+        (:mod:`downline.common.limits`).
 
     Returns
     -------
     Graph
+        A time column, when there is one, is not kept (``meta["time_column"]`` says so);
+        :func:`read_temporal_graph` keeps it.
 
     Raises
     ------
@@ -131,7 +146,8 @@ def read_graph(
     if fmt == "edgelist":
         graph = _read_edgelist(
             p, reverse=reverse, undirected=undirected, header=header, delimiter=delimiter,
-            index_base=index_base, require_weights=(weights == "given"), **policies,
+            columns=columns, index_base=index_base, require_weights=(weights == "given"),
+            limits=limits, **policies,
         )
     elif fmt in ("graphml", "gexf"):
         reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
@@ -148,7 +164,7 @@ def read_graph(
     elif fmt == "parquet":
         graph = _read_parquet(
             p, reverse=reverse, undirected=undirected,
-            require_weights=(weights == "given"), **policies,
+            require_weights=(weights == "given"), columns=columns, **policies,
         )
     else:
         raise ParameterError(f"unknown graph format {fmt!r}", field="format")
@@ -157,6 +173,40 @@ def read_graph(
     if weights is not None and weights != "given":
         graph = graph.with_weights(weights, seed=seed)
     return graph
+
+
+def detect_kind(path: str | os.PathLike[str], *, delimiter: str | None = None,
+                limits: Limits | None = None) -> Literal["genealogy", "network"]:
+    """Is this file a sponsor tree (a members table) or a network (an edge list)?
+
+    A members table is a Parquet file or text table (any separator, compressed or not)
+    whose columns include ``member_id`` and ``sponsor_id``; anything else is a network.
+
+    Raises
+    ------
+    FormatError
+        Missing, empty or unreadable file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.tsv"
+    >>> _ = p.write_text("member_id\tsponsor_id\tjoined_at\n1\t\t2024-01-01\n")
+    >>> detect_kind(p)
+    'genealogy'
+    """
+    p = Path(path)
+    if _detect_format(p) == "parquet":
+        try:
+            names = [n.lower() for n in pq.read_schema(p).names]
+        except (pa.ArrowException, OSError) as exc:
+            raise FormatError(f"cannot read parquet: {exc}", path=p) from None
+    elif _detect_format(p) != "edgelist":
+        return "network"
+    else:
+        sn = tables.sniff(p, delimiter=delimiter, comment=_COMMENTS, limits=limits)
+        names = [t.strip().strip('"').lower() for t in sn.first[0]]
+    return "genealogy" if {"member_id", "sponsor_id"} <= set(names) else "network"
 
 
 def _detect_format(p: Path) -> GraphFormat:
@@ -172,247 +222,305 @@ def _detect_format(p: Path) -> GraphFormat:
 
 # -- text edge lists ----------------------------------------------------------------
 
+_COMMENTS = ("#", "%")
+_TIME_NAMES = {"time", "timestamp", "ts", "t", "unixts", "unix_time", "date", "datetime",
+               "created_at", "sent_at", "time_stamp"}
+_ROLES = ("source", "target", "weight", "time")
+_IGNORE = {"", "-", "_", "skip", "ignore"}
+
 
 @dataclass
 class _Sniff:
     leading: int  # comment/blank lines before the first data line
-    delimiter: str  # "," "\t" ";" or " " (runs of whitespace)
+    delimiter: str  # "," "\t" ";" "|" or " " (runs of whitespace)
     header: str  # "none", "nm", "names", "maybe-nm"
     names: list[str]
     first_tokens: list[str]
     padded_ids: bool = False  # ids such as "007" in the first lines: keep ids as text
+    table_sniff: tables.Sniffed | None = None
+    # For streaming readers that cannot confirm "maybe-nm" against the data: the first
+    # line is written unlike the data (another separator or field count).
+    likely_nm: bool = False
 
 
-def _open_head(p: Path) -> bytes:
-    opener = gzip.open if p.suffix.lower() == ".gz" else open
-    try:
-        with opener(p, "rb") as fh:
-            return fh.read(_SNIFF_BYTES)
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc}", path=p) from None
+def _sniff(p: Path, delimiter: str | None, header: HeaderMode,
+           limits: Limits | None = None) -> _Sniff:
+    """The header decision of the header policy (see docs/graph.md), from the first lines.
 
-
-def _split(line: str, delimiter: str) -> list[str]:
-    if delimiter == " ":
-        return line.split()
-    tokens = [t.strip() for t in line.split(delimiter)]
-    if delimiter == ",":
-        tokens = [t[1:-1] if len(t) > 1 and t[0] == t[-1] == '"' else t for t in tokens]
-    return tokens
-
-
-def _sniff(p: Path, delimiter: str | None, header: HeaderMode) -> _Sniff:
-    head = _open_head(p)
-    if not head.strip():
-        raise FormatError("the file is empty", path=p)
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    truncated = len(head) >= _SNIFF_BYTES - 3
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not (truncated and exc.start >= len(head) - 4):
-            raise _utf8_error(p) from None
-        text = head[: exc.start].decode("utf-8")
-    lines = text.splitlines()
-    if truncated and lines:
-        lines = lines[:-1]
-    leading = 0
-    for line in lines:
-        s = line.strip()
-        if s and not s.startswith(_COMMENT_PREFIXES):
-            break
-        leading += 1
-    data = [ln.strip() for ln in lines[leading:] if ln.strip()]
-    data = [ln for ln in data if not ln.startswith(_COMMENT_PREFIXES)]
-    if not data:
-        raise FormatError("the file has no data lines (only comments or blanks)", path=p)
-    if delimiter is None:
-        probe = data[1:6] if len(data) > 1 else data[:1]
-        delimiter = " "
-        for cand in (",", "\t", ";"):
-            if all(cand in ln for ln in probe):
-                delimiter = cand
-                break
-    elif delimiter.isspace():
-        delimiter = " " if delimiter == " " else delimiter
-    first = _split(data[0], delimiter)
-    if len(first) < 2 and delimiter != " ":
-        first = data[0].split()
-    second = _split(data[1], delimiter) if len(data) > 1 else []
+    ``maybe-nm`` means: an ``a b`` first line that is a header only if it is consistent
+    with the data (decided by :func:`_confirm_nm` once the data is read).
+    """
+    sn = tables.sniff(p, delimiter=delimiter, comment=_COMMENTS, limits=limits)
+    delim = sn.dialect.delimiter
+    data = sn.raw_first
+    first = sn.first[0]
+    if len(first) < 2 and delim != " ":
+        first = data[0].split()  # "n m" written with a space in a tab or comma file
+    second = sn.first[1] if len(sn.first) > 1 else []
     mode = header
     if header == "auto":
         mode = "none"
         lowered = {t.lower() for t in first}
         non_numeric = [t for t in first if not _NUMBER.match(t)]
-        if lowered & (_SOURCE_NAMES | _TARGET_NAMES | _WEIGHT_NAMES) and non_numeric:
+        known = _SOURCE_NAMES | _TARGET_NAMES | _WEIGHT_NAMES | _TIME_NAMES
+        if lowered & known and non_numeric:
             mode = "names"
-        elif non_numeric and second and all(_NUMBER.match(t) for t in second[:2]):
+        elif (any(not _NUMBER.match(t) for t in first[:2]) and second
+              and all(_NUMBER.match(t) for t in second[:2])):
             mode = "names"
         elif len(first) == 2 and all(_ID_NUMBER.match(t) for t in first):
-            if len(second) not in (0, 2):
-                mode = "nm"
-            elif delimiter != " " and len(data[0].split(delimiter)) != 2:
-                mode = "nm"  # "n m" separated by a space in a tab/comma file
-            else:
-                mode = "maybe-nm"
-    padded = any(_PADDED.match(t) for ln in data[:50] for t in _split(ln, delimiter)[:2])
-    return _Sniff(leading, delimiter, mode, first if mode == "names" else [], first, padded)
-
-
-def _utf8_error(p: Path) -> FormatError:
-    opener = gzip.open if p.suffix.lower() == ".gz" else open
-    with opener(p, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return FormatError(
-                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                    "save the file as UTF-8",
-                    path=p, line=lineno,
-                )
-    return FormatError("not UTF-8 text", path=p)
-
-
-@dataclass
-class _Columns:
-    columns: list[pa.Array]  # string or numeric arrays, one per field
-    lines: np.ndarray | None  # 1-based line number of each row (None: first_line + row)
-    first_line: int
-
-    def line_of(self, row: int) -> int:
-        return int(self.lines[row]) if self.lines is not None else self.first_line + row
-
-
-def _fast_parse(p: Path, sniff: _Sniff, skip: int) -> _Columns | None:
-    """pyarrow's CSV reader; None when the file needs the line-splitting path."""
-    try:
-        table = pacsv.read_csv(
-            p,
-            read_options=pacsv.ReadOptions(
-                skip_rows=skip, autogenerate_column_names=True, block_size=1 << 24
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=sniff.delimiter,
-                quote_char='"' if sniff.delimiter == "," else False,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-            raise _utf8_error(p) from None
-        return None
-    if table.num_columns < 2 or table.num_rows == 0:
-        return None
-    cols = [c.combine_chunks() for c in table.columns]
-    for c in cols:
-        if c.null_count:
-            return None
-        if pa.types.is_string(c.type) and (
-            pc.any(pc.starts_with(c, "#")).as_py() or pc.any(pc.equal(c, "")).as_py()
-        ):
-            return None
-    return _Columns(cols, None, skip + 1)
-
-
-def _robust_parse(p: Path, sniff: _Sniff) -> _Columns:
-    """Read lines as one string column, drop comments and blanks, split with pyarrow."""
-    try:
-        table = pacsv.read_csv(
-            p,
-            read_options=pacsv.ReadOptions(column_names=["line"], block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter="\x1f", quote_char=False, escape_char=False, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={"line": pa.string()}, strings_can_be_null=False
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        if "utf8" in str(exc).lower():
-            raise _utf8_error(p) from None
-        raise FormatError(f"cannot split the file into lines: {exc}", path=p) from None
-    lines = table.column("line").combine_chunks()
-    if len(lines) and lines[0].as_py().startswith("\ufeff"):
-        lines = pa.concat_arrays([pa.array([lines[0].as_py()[1:]]), lines[1:]])
-    trimmed = pc.utf8_trim_whitespace(lines)
-    keep = pc.and_(
-        pc.greater(pc.utf8_length(trimmed), 0),
-        pc.invert(pc.or_(pc.starts_with(trimmed, "#"), pc.starts_with(trimmed, "%"))),
-    )
-    line_numbers = np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 1
-    data = trimmed.filter(keep)
-    if sniff.delimiter == " ":
-        tokens = pc.utf8_split_whitespace(data)
-    else:
-        # Split on the literal separator, then trim blanks around each field.
-        tokens = pc.split_pattern(data, sniff.delimiter)
-        tokens = pa.ListArray.from_arrays(
-            tokens.offsets, pc.utf8_trim_whitespace(tokens.flatten())
-        )
-    counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
-    if sniff.header in ("nm", "maybe-nm", "names"):
-        start = 1
-    else:
-        start = 0
-    if counts.size <= start:
-        raise FormatError("the file has no edges", path=p)
-    ncols = int(counts[start])
-    body = counts[start:]
-    if ncols < 2:
-        raise FormatError(
-            "expected at least two fields (source and target), found 1",
-            path=p, line=int(line_numbers[start]),
-        )
-    bad = np.flatnonzero(body != ncols)
-    if bad.size:
-        row = int(bad[0]) + start
-        raise FormatError(
-            f"expected {ncols} fields like the lines before, found {int(counts[row])}",
-            path=p, line=int(line_numbers[row]),
-        )
-    head_tokens = tokens[:start]
-    body_tokens = tokens[start:]
-    columns = [pc.list_element(body_tokens, i) for i in range(ncols)]
-    if start:
-        # keep the header line available to the caller as row -1 via sniff.first_tokens
-        sniff.first_tokens = [t.as_py() for t in head_tokens[0].values]
-    return _Columns(columns, line_numbers[start:], 0)
+            mode = "maybe-nm"
+    elif header not in ("none", "nm", "names"):
+        raise ParameterError(f"header must be auto, none, nm or names, not {header!r}",
+                             field="header")
+    padded = any(_PADDED.match(t) for row in sn.first[1 if mode != "none" else 0:]
+                 for t in row[:2])
+    likely = mode == "nm" or (mode == "maybe-nm" and (
+        len(second) not in (0, 2) or (delim != " " and len(data[0].split(delim)) != 2)))
+    return _Sniff(sn.leading, delim, mode, first if mode == "names" else [], first, padded, sn,
+                  likely)
 
 
 def _as_ids(col: pa.Array) -> pa.Array:
     if pa.types.is_integer(col.type):
+        if pa.types.is_unsigned_integer(col.type) and len(col) and pc.max(col).as_py() >= 2**63:
+            return pc.cast(col, pa.string())  # beyond int64: the ids are labels, kept as text
         return pc.cast(col, pa.int64())
     if pa.types.is_floating(col.type):
-        raise GraphError("node ids must be integers or strings, not fractional numbers")
+        if len(col) and not pc.all(pc.equal(pc.round(col), col)).as_py():
+            raise GraphError("node ids must be integers or strings, not fractional numbers")
+        raise GraphError("node ids must be integers or strings; this column was read as "
+                         "floating-point numbers (ids of 2^63 or more?)")
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         if pc.all(pc.match_substring_regex(col, _ID_NUMBER.pattern)).as_py():
-            return pc.cast(col, pa.int64())
+            try:
+                return pc.cast(col, pa.int64())
+            except pa.ArrowInvalid:
+                return col  # ids of 2^63 or more: labels, kept as text
         return col
     return pc.cast(col, pa.string())
 
 
-def _as_probs(col: pa.Array, parsed: _Columns, p: Path, field: str) -> np.ndarray:
+def _as_probs(col: pa.Array, table: tables.Table, p: Path, field: str) -> np.ndarray:
     if pa.types.is_string(col.type):
         ok = pc.match_substring_regex(col, _NUMBER.pattern)
         if not pc.all(ok).as_py():
             row = pc.index(ok, False).as_py()
             raise FormatError(
                 f"expected a number for the {field}, found {col[row].as_py()!r}",
-                path=p, line=parsed.line_of(row), field=field,
+                path=p, line=table.line_of(row), field=field,
             )
         col = pc.cast(col, pa.float64())
     values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(~((values >= 0.0) & (values <= 1.0)))
     if bad.size:
         row = int(bad[0])
+        hint = ""
+        if float(values[row]) > 1 and float(values[row]) == round(float(values[row])):
+            hint = ("; if this column is a time, say so: columns='source,target,time' "
+                    "(CLI --columns source,target,time)")
         raise GraphError(
-            f"{field} {float(values[row])!r} is outside [0, 1]",
-            path=p, line=parsed.line_of(row), field=field,
+            f"{field} {float(values[row])!r} is outside [0, 1]{hint}",
+            path=p, line=table.line_of(row), field=field,
         )
     return values
+
+
+def _parse_columns(spec: Any, ncols: int, names: list[str] | None) -> dict[str, int]:
+    """``columns=`` as roles -> positions: "source,target,-,time", a list, or a dict."""
+    if isinstance(spec, str):
+        spec = [t.strip() for t in spec.split(",")]
+    roles: dict[str, int] = {}
+    lowered = [n.lower() for n in names] if names else []
+    if isinstance(spec, dict):
+        for role, where in spec.items():
+            if role not in _ROLES:
+                raise ParameterError(f"unknown column role {role!r} (roles: "
+                                     f"{', '.join(_ROLES)})", field="columns")
+            if isinstance(where, str) and not where.isdigit():
+                if where.lower() not in lowered:
+                    raise ParameterError(f"no column named {where!r} for the {role} "
+                                         f"(columns: {', '.join(names or [])})", field="columns")
+                roles[role] = lowered.index(where.lower())
+            else:
+                roles[role] = int(where)
+    else:
+        for i, role in enumerate(spec):
+            role = str(role).strip().lower()
+            if role in _IGNORE:
+                continue
+            if role not in _ROLES:
+                raise ParameterError(f"unknown column role {role!r}: use source, target, "
+                                     "weight, time or - (ignore)", field="columns")
+            if role in roles:
+                raise ParameterError(f"column role {role!r} given twice", field="columns")
+            roles[role] = i
+    for role in ("source", "target"):
+        if role not in roles:
+            raise ParameterError(f"columns must say which column is the {role}",
+                                 field="columns")
+    for role, i in roles.items():
+        if not 0 <= i < ncols:
+            raise ParameterError(f"the {role} column {i + 1} does not exist (the file has "
+                                 f"{ncols} columns)", field="columns")
+    return roles
+
+
+@dataclass
+class _EdgeColumns:
+    """What a text edge list holds, before the graph is built."""
+
+    src: pa.Array
+    dst: pa.Array
+    probs: np.ndarray | None
+    time: pa.Array | None
+    time_field: str | None
+    table: tables.Table
+    sniff: _Sniff
+    nm: tuple[int, int] | None
+    notes: list[str]
+
+    def line_of(self, row: int) -> int:
+        return self.table.line_of(row)
+
+
+def _read_edge_columns(
+    p: Path, *, header: HeaderMode, delimiter: str | None, columns: Any,
+    require_weights: bool, limits: Limits | None, want_time: bool,
+) -> _EdgeColumns:
+    sniff = _sniff(p, delimiter, header, limits)
+    if sniff.header == "maybe-nm" and sniff.table_sniff and len(sniff.table_sniff.first) == 1:
+        sniff.header = "none"  # the only data line: an edge
+    mode = {"names": "names", "nm": "skip", "maybe-nm": "skip", "none": "none"}[sniff.header]
+    # pyarrow would read "007" as the number 7: padded ids are read as text.
+    table = tables.read_table(
+        p, comment=_COMMENTS, header=mode, types="string" if sniff.padded_ids else "infer",
+        limits=limits, sniffed=sniff.table_sniff)
+    if any(pa.types.is_floating(c.type) for c in table.columns[:2]):
+        # Ids beyond 2^64 are inferred as floats (losing digits): read them as text.
+        table = tables.read_table(p, comment=_COMMENTS, header=mode, types="string",
+                                  limits=limits, sniffed=sniff.table_sniff)
+    notes: list[str] = []
+    cols = list(table.columns)
+    nm: tuple[int, int] | None = None
+    header_line = sniff.leading + 1
+    if sniff.header in ("nm", "maybe-nm"):
+        nm = (int(sniff.first_tokens[0]), int(sniff.first_tokens[1]))
+    if sniff.header == "maybe-nm" and len(cols) == 2:
+        nm = _confirm_nm(nm, cols, table.num_rows)
+        if nm is None:
+            # The first line was an edge after all: put it back.
+            a, b = sniff.first_tokens[:2]
+            cols = [pa.concat_arrays([pa.array([t]).cast(c.type), c])
+                    for t, c in zip((a, b), cols, strict=True)]
+            lines = np.concatenate([[header_line], table.line_numbers()])
+            table = tables.Table(table.names, cols, table.path, table.dialect, None, lines,
+                                 header_line)
+            sniff.header = "none"
+        else:
+            sniff.header = "nm"
+            notes.append(
+                f"line {header_line} ('{nm[0]} {nm[1]}') was read as an 'n m' header: "
+                f"{nm[0]} nodes and {nm[1]} edges fit the data; pass header='none' "
+                "(--header none) if it is an edge")
+    elif sniff.header == "maybe-nm":
+        sniff.header = "nm"  # "n m" above lines of 3 or more fields cannot be an edge
+
+    ncols = len(cols)
+    names = sniff.names if sniff.header == "names" else None
+    if columns is not None:
+        roles = _parse_columns(columns, ncols, names)
+    else:
+        roles = {"source": 0, "target": 1}
+        if names is not None:
+            lowered = [t.lower() for t in names]
+            for i, t in enumerate(lowered):
+                if t in _SOURCE_NAMES:
+                    roles["source"] = i
+                elif t in _TARGET_NAMES:
+                    roles["target"] = i
+            named_w = [i for i, t in enumerate(lowered) if t in _WEIGHT_NAMES]
+            named_t = [i for i, t in enumerate(lowered) if t in _TIME_NAMES
+                       and i not in (roles["source"], roles["target"])]
+            if named_t:
+                roles["time"] = named_t[0]
+            if named_w:
+                roles["weight"] = named_w[0]
+            elif not named_t:
+                other = [i for i in range(ncols) if i not in roles.values()]
+                if other:
+                    roles["weight"] = other[0]
+        elif nm is not None and ncols == 4:
+            roles["weight"] = 2  # Wei Chen's "u v p_uv p_vu"; the 4th is read below
+        elif ncols == 3:
+            third = cols[2]
+            if _looks_like_time(third):
+                roles["time"] = 2
+                notes.append("the third column holds times (integers beyond [0, 1] or "
+                             "dates), not probabilities; pass columns= to say otherwise")
+            else:
+                roles["weight"] = 2
+        elif ncols > 3:
+            raise FormatError(
+                f"the lines have {ncols} fields; say which are which with columns= (CLI "
+                "--columns, e.g. source,target,weight,-,time; '-' ignores a column)",
+                path=p, line=table.line_of(0), field="columns")
+
+    try:
+        src = _as_ids(cols[roles["source"]])
+        dst = _as_ids(cols[roles["target"]])
+    except GraphError as exc:
+        raise FormatError(exc.message, path=p, line=table.line_of(0)) from None
+    if pa.types.is_integer(src.type) != pa.types.is_integer(dst.type):
+        src, dst = pc.cast(src, pa.string()), pc.cast(dst, pa.string())
+
+    probs = None
+    if "weight" in roles:
+        w_i = roles["weight"]
+        field = names[w_i] if names is not None else "probability"
+        probs = _as_probs(cols[w_i], table, p, field)
+    elif require_weights:
+        raise FormatError("weights='given' but the file has no weight column", path=p)
+    if nm is not None and ncols == 4 and columns is None and names is None:
+        probs2 = _as_probs(cols[3], table, p, "reverse probability")
+        src, dst = pa.concat_arrays([src, dst]), pa.concat_arrays([dst, src])
+        probs = np.concatenate([probs, probs2])  # type: ignore[list-item]
+    time = None
+    time_field = None
+    if "time" in roles:
+        time = cols[roles["time"]]
+        time_field = names[roles["time"]] if names is not None else "time"
+    if nm is not None and not pa.types.is_integer(src.type):
+        # An "n m" header promises integer node ids: name the first line that breaks it.
+        for col in (cols[roles["source"]], cols[roles["target"]]):
+            if pa.types.is_string(col.type):
+                ok = pc.match_substring_regex(col, _INTEGER.pattern)
+                if not pc.all(ok).as_py():
+                    row = pc.index(ok, False).as_py()
+                    raise FormatError(
+                        f"expected an integer node id after the 'n m' header on line "
+                        f"{header_line}, found {col[row].as_py()!r}",
+                        path=p, line=table.line_of(row),
+                    )
+    return _EdgeColumns(src, dst, probs, time, time_field, table, sniff, nm, notes)
+
+
+def _looks_like_time(col: pa.Array) -> bool:
+    """A third column of integers not all in [0, 1], or of ISO dates, is a time."""
+    if pa.types.is_integer(col.type):
+        return bool(len(col)) and pc.max(col).as_py() > 1
+    if pa.types.is_string(col.type) and len(col):
+        head = col.slice(0, 1000)
+        if pc.all(pc.match_substring_regex(head, _INTEGER.pattern)).as_py():
+            try:
+                return pc.max(pc.cast(head, pa.float64())).as_py() > 1
+            except pa.ArrowInvalid:
+                return False
+        return bool(pc.all(pc.match_substring_regex(head, _ISO_DATE)).as_py())
+    return False
+
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
 
 def _read_edgelist(
@@ -422,121 +530,72 @@ def _read_edgelist(
     undirected: bool,
     header: HeaderMode,
     delimiter: str | None,
+    columns: Any,
     index_base: int | None,
     require_weights: bool,
     self_loops: SelfLoopPolicy,
     duplicates: DuplicatePolicy,
     name: str,
+    limits: Limits | None,
 ) -> Graph:
-    if header not in ("auto", "none", "nm", "names"):
-        raise ParameterError(f"header must be auto, none, nm or names, not {header!r}")
-    sniff = _sniff(p, delimiter, header)
-    skip = sniff.leading + (1 if sniff.header in ("nm", "names", "maybe-nm") else 0)
-    # pyarrow would read "007" as the number 7: padded ids take the line-splitting path,
-    # which keeps every field as text until the ids are known to be numbers.
-    parsed = None if sniff.padded_ids else _fast_parse(p, sniff, skip)
-    if parsed is None:
-        parsed = _robust_parse(p, sniff)
-    cols = parsed.columns
-    nm: tuple[int, int] | None = None
-    if sniff.header in ("nm", "maybe-nm"):
-        nm = (int(sniff.first_tokens[0]), int(sniff.first_tokens[1]))
-
-    # Column roles.
-    src_i, dst_i, w_i, w2_i = 0, 1, (2 if len(cols) > 2 else None), None
-    if sniff.header == "names":
-        lowered = [t.lower() for t in sniff.names]
-        for i, t in enumerate(lowered):
-            if t in _SOURCE_NAMES:
-                src_i = i
-            elif t in _TARGET_NAMES:
-                dst_i = i
-        named_w = [i for i, t in enumerate(lowered) if t in _WEIGHT_NAMES]
-        w_i = named_w[0] if named_w else (
-            next((i for i in range(len(cols)) if i not in (src_i, dst_i)), None)
-        )
-    elif nm is not None and len(cols) == 4:
-        w2_i = 3  # Wei Chen's "u v p_uv p_vu"
-    try:
-        src = _as_ids(cols[src_i])
-        dst = _as_ids(cols[dst_i])
-    except GraphError as exc:
-        raise FormatError(exc.message, path=p, line=parsed.line_of(0)) from None
-    if pa.types.is_integer(src.type) != pa.types.is_integer(dst.type):
-        src, dst = pc.cast(src, pa.string()), pc.cast(dst, pa.string())
-
-    if sniff.header == "maybe-nm":
-        nm = _confirm_nm(nm, src, dst, len(src))
-        if nm is None:
-            # The first line was an edge after all: put it back.
-            a, b = sniff.first_tokens[:2]
-            src = pa.concat_arrays([pa.array([a]).cast(src.type), src])
-            dst = pa.concat_arrays([pa.array([b]).cast(dst.type), dst])
-            cols = [pa.concat_arrays([pa.array([t]).cast(c.type), c])
-                    for t, c in zip(sniff.first_tokens, cols, strict=False)]
-            if parsed.lines is not None:
-                parsed.lines = np.concatenate([[parsed.lines[0] - 1], parsed.lines])
-            else:
-                parsed.first_line -= 1
-
-    n_rows = len(src)
-    if w_i is not None:
-        field = sniff.names[w_i] if sniff.header == "names" else "probability"
-        probs = _as_probs(cols[w_i], parsed, p, field)
-    elif require_weights:
-        raise FormatError("weights='given' but the file has no weight column", path=p)
-    else:
-        probs = np.ones(len(src))
-    if w2_i is not None:
-        probs2 = _as_probs(cols[w2_i], parsed, p, "reverse probability")
-        src, dst = pa.concat_arrays([src, dst]), pa.concat_arrays([dst, src])
-        probs = np.concatenate([probs, probs2])
+    ec = _read_edge_columns(p, header=header, delimiter=delimiter, columns=columns,
+                            require_weights=require_weights, limits=limits, want_time=False)
+    src, dst = ec.src, ec.dst
+    n_rows = ec.table.num_rows
+    probs = ec.probs if ec.probs is not None else np.ones(len(src))
     if reverse:
         src, dst = dst, src
-
-    if nm is not None and not pa.types.is_integer(src.type):
-        # An "n m" header promises integer node ids: name the first line that breaks it.
-        for col in (cols[src_i], cols[dst_i]):
-            if pa.types.is_string(col.type):
-                ok = pc.match_substring_regex(col, _INTEGER.pattern)
-                if not pc.all(ok).as_py():
-                    row = pc.index(ok, False).as_py()
-                    raise FormatError(
-                        f"expected an integer node id after the 'n m' header on line "
-                        f"{sniff.leading + 1}, found {col[row].as_py()!r}",
-                        path=p, line=parsed.line_of(row),
-                    )
     nodes = None
-    if nm is not None and pa.types.is_integer(src.type):
-        nodes = _nodes_from_header(nm[0], src, dst, index_base, p, sniff.leading + 1)
+    if ec.nm is not None and pa.types.is_integer(src.type):
+        nodes = _nodes_from_header(ec.nm[0], src, dst, index_base, p, ec.sniff.leading + 1)
     from downline.graph._core import encode_labels
 
     try:
         labels, s, d = encode_labels(src, dst, nodes)
     except GraphError as exc:
         raise GraphError(exc.message, path=p) from None
-    meta = {"source": str(p), "format": "edgelist", "header": sniff.header,
-            "delimiter": sniff.delimiter, "reverse": reverse}
-    if nm is not None:
-        meta["header_n"], meta["header_m"] = nm
+    meta: dict[str, Any] = {"source": str(p), "format": "edgelist", "header": ec.sniff.header,
+                            "delimiter": ec.table.dialect.delimiter, "reverse": reverse}
+    if ec.nm is not None:
+        meta["header_n"], meta["header_m"] = ec.nm
+    if ec.time is not None:
+        meta["time_column"] = ec.time_field
+        ec.notes.append(f"the {ec.time_field} column was not kept; read_temporal_graph (CLI "
+                        "load) keeps the time of every edge")
+    if ec.notes:
+        meta["notes"] = ec.notes
+    table = ec.table
     return Graph.from_indices(
         s, d, probs, labels, undirected=undirected, self_loops=self_loops,
         duplicates=duplicates, name=name, meta=meta,
-        describe_edge=lambda e: f"{p}:{parsed.line_of(e % max(n_rows, 1))}",
+        describe_edge=lambda e: f"{p}:{table.line_of(e % max(n_rows, 1))}",
     )
 
 
 def _confirm_nm(
-    nm: tuple[int, int] | None, src: pa.Array, dst: pa.Array, rows: int
+    nm: tuple[int, int] | None, cols: list[pa.Array], rows: int
 ) -> tuple[int, int] | None:
-    """Is an ambiguous first line ``a b`` a node/edge count header?"""
-    if nm is None or not pa.types.is_integer(src.type) or rows == 0:
+    """Is an ambiguous first line ``n m`` a node/edge count header?
+
+    Only when it is consistent with the data: every id fits ``n`` nodes (0- or 1-based),
+    ``n`` is at least the number of distinct ids, and ``m`` is the number of data lines
+    (or twice it or half it, for files listing each undirected edge once or twice).
+    """
+    if nm is None or rows == 0:
+        return None
+    try:
+        src, dst = _as_ids(cols[0]), _as_ids(cols[1])
+    except GraphError:
+        return None
+    if not (pa.types.is_integer(src.type) and pa.types.is_integer(dst.type)):
         return None
     n, m = nm
+    lo = min(pc.min(src).as_py(), pc.min(dst).as_py())
     hi = max(pc.max(src).as_py(), pc.max(dst).as_py())
-    if hi <= n and m in (rows, 2 * rows, rows // 2):
-        return nm
-    return None
+    if lo < 0 or hi > n or (hi == n and lo == 0) or m not in (rows, 2 * rows, rows // 2):
+        return None
+    distinct = len(pc.unique(pa.chunked_array([src, dst])))
+    return nm if distinct <= n else None
 
 
 def _nodes_from_header(
@@ -559,44 +618,95 @@ def _nodes_from_header(
 # -- parquet ------------------------------------------------------------------------
 
 
-def _read_parquet(
-    p: Path, *, reverse: bool, undirected: bool, require_weights: bool,
-    self_loops: SelfLoopPolicy, duplicates: DuplicatePolicy, name: str,
-) -> Graph:
+def _parquet_ids(col: pa.Array, p: Path, field: str) -> pa.Array:
+    """Parquet id columns: integers (int64 range) or strings; anything else is refused."""
+    t = col.type
+    if pa.types.is_integer(t):
+        if pa.types.is_unsigned_integer(t) and len(col) and pc.max(col).as_py() >= 2**63:
+            return pc.cast(col, pa.string())  # beyond int64: labels kept as text
+        return pc.cast(col, pa.int64())
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pc.cast(col, pa.string())
+    if pa.types.is_dictionary(t) and pa.types.is_string(t.value_type):
+        return pc.cast(col, pa.string())
+    kind = ("floating-point numbers" if pa.types.is_floating(t) else
+            "booleans" if pa.types.is_boolean(t) else
+            "lists" if pa.types.is_list(t) or pa.types.is_large_list(t) else str(t))
+    raise FormatError(f"node ids must be integers or strings, not {kind} ({t})",
+                      path=p, field=field)
+
+
+def _read_parquet_columns(
+    p: Path, columns: Any = None, require_weights: bool = False,
+) -> tuple[pa.Array, pa.Array, np.ndarray | None, pa.Array | None, str | None, Any]:
     try:
         table = pq.read_table(p)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise FormatError(f"cannot read parquet: {exc}", path=p) from None
     names = [c.lower() for c in table.column_names]
     if len(names) < 2:
         raise FormatError("a parquet edge list needs source and target columns", path=p)
-    src_i = next((i for i, c in enumerate(names) if c in _SOURCE_NAMES), 0)
-    dst_i = next((i for i, c in enumerate(names) if c in _TARGET_NAMES), 1)
-    w_i = next((i for i, c in enumerate(names) if c in _WEIGHT_NAMES), None)
-    if w_i is None and require_weights:
+    if columns is not None:
+        roles = _parse_columns(columns, len(names), table.column_names)
+    else:
+        roles = {"source": next((i for i, c in enumerate(names) if c in _SOURCE_NAMES), 0),
+                 "target": next((i for i, c in enumerate(names) if c in _TARGET_NAMES), 1)}
+        w = next((i for i, c in enumerate(names) if c in _WEIGHT_NAMES), None)
+        t = next((i for i, c in enumerate(names) if c in _TIME_NAMES
+                  and i not in roles.values()), None)
+        if w is not None:
+            roles["weight"] = w
+        if t is not None:
+            roles["time"] = t
+    if "weight" not in roles and require_weights:
         raise FormatError("weights='given' but no weight column (weight, p, ...)", path=p)
-    src = table.column(src_i).combine_chunks()
-    dst = table.column(dst_i).combine_chunks()
-    if src.null_count or dst.null_count:
-        raise FormatError("source/target columns contain nulls", path=p)
+    cname = table.column_names
+    src = table.column(roles["source"]).combine_chunks()
+    dst = table.column(roles["target"]).combine_chunks()
+    for arr, i in ((src, roles["source"]), (dst, roles["target"])):
+        if arr.null_count:
+            row = pc.index(pc.is_null(arr), True).as_py()
+            raise FormatError(f"missing node id in row {row + 1}", path=p, field=cname[i])
+    src = _parquet_ids(src, p, cname[roles["source"]])
+    dst = _parquet_ids(dst, p, cname[roles["target"]])
+    if pa.types.is_integer(src.type) != pa.types.is_integer(dst.type):
+        src, dst = pc.cast(src, pa.string()), pc.cast(dst, pa.string())
     probs = None
-    if w_i is not None:
-        w = table.column(w_i).combine_chunks()
-        if not (pa.types.is_floating(w.type) or pa.types.is_integer(w.type)):
-            raise FormatError("the weight column is not numeric", path=p,
-                              field=table.column_names[w_i])
+    if "weight" in roles:
+        i = roles["weight"]
+        w = table.column(i).combine_chunks()
+        if not (pa.types.is_floating(w.type) or pa.types.is_integer(w.type)) or \
+                pa.types.is_boolean(w.type):
+            raise FormatError(f"the weight column is not numeric ({w.type})", path=p,
+                              field=cname[i])
         probs = pc.cast(w, pa.float64()).to_numpy(zero_copy_only=False)
         bad = np.flatnonzero(~((probs >= 0) & (probs <= 1)))
         if bad.size:
-            i = int(bad[0])
-            raise GraphError(f"probability {float(probs[i])!r} in row {i} is outside [0, 1]",
-                             path=p, field=table.column_names[w_i])
+            j = int(bad[0])
+            raise GraphError(f"probability {float(probs[j])!r} in row {j + 1} is outside "
+                             "[0, 1]", path=p, field=cname[i])
+    time = None
+    tfield = None
+    if "time" in roles:
+        time = table.column(roles["time"]).combine_chunks()
+        tfield = cname[roles["time"]]
+    return src, dst, probs, time, tfield, None
+
+
+def _read_parquet(
+    p: Path, *, reverse: bool, undirected: bool, require_weights: bool,
+    self_loops: SelfLoopPolicy, duplicates: DuplicatePolicy, name: str,
+    columns: Any = None,
+) -> Graph:
+    src, dst, probs, time, tfield, _ = _read_parquet_columns(p, columns, require_weights)
     if reverse:
         src, dst = dst, src
+    meta: dict[str, Any] = {"source": str(p), "format": "parquet"}
+    if time is not None:
+        meta["time_column"] = tfield
     try:
         return Graph.from_edges(src, dst, probs, undirected=undirected, self_loops=self_loops,
-                                duplicates=duplicates, name=name,
-                                meta={"source": str(p), "format": "parquet"})
+                                duplicates=duplicates, name=name, meta=meta)
     except InputError as exc:
         raise type(exc)(exc.message, path=p, field=exc.field) from None
 

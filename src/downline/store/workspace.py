@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from downline.errors import InputError, StoreError, WorkspaceBusyError
-from downline.graph import Graph
+from downline.graph import Graph, TemporalGraph
 
 __all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_lock_wait", "default_workspace_path"]
 
@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS network_nodes (network VARCHAR NOT NULL, idx INTEGER 
     label VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS network_edges (network VARCHAR NOT NULL, src INTEGER NOT NULL,
     dst INTEGER NOT NULL, p FLOAT NOT NULL);
+CREATE TABLE IF NOT EXISTS network_events (network VARCHAR NOT NULL, src INTEGER NOT NULL,
+    dst INTEGER NOT NULL, t DOUBLE NOT NULL, p FLOAT);
 CREATE TABLE IF NOT EXISTS genealogies (
     name VARCHAR PRIMARY KEY, members BIGINT NOT NULL, source VARCHAR, meta JSON,
     created_at TIMESTAMP NOT NULL);
@@ -155,7 +157,7 @@ class Workspace:
 
     Examples
     --------
-    >>> from downline.graph import Graph
+    >>> from downline.graph import Graph, TemporalGraph
     >>> with Workspace(":memory:") as ws:
     ...     _ = ws.add_network("tiny", Graph.from_edges(["a"], ["b"]))
     ...     ws.network("tiny").number_of_edges()
@@ -209,9 +211,14 @@ class Workspace:
 
     # -- networks ----------------------------------------------------------------------
     def add_network(
-        self, name: str, graph: Graph, *, replace: bool = False, source: str | None = None
+        self, name: str, graph: Graph | TemporalGraph, *, replace: bool = False,
+        source: str | None = None, events: TemporalGraph | None = None,
     ) -> dict[str, Any]:
         """Store a graph under ``name``, all or nothing.
+
+        A :class:`TemporalGraph` (given as ``graph``, or as ``events`` beside its static
+        ``graph`` with the same nodes) is stored with every event and its time; read it
+        back with :meth:`temporal_network`, while :meth:`network` gives the static graph.
 
         Raises
         ------
@@ -221,6 +228,26 @@ class Workspace:
         _check_name(name, "network")
         if not replace and self._exists("networks", name):
             raise StoreError(f"a network named {name!r} exists; pass replace=True (--replace)")
+        if isinstance(graph, TemporalGraph):
+            graph, events = graph.static(), graph
+        if events is not None:
+            tg = events
+            if tg.number_of_nodes() != graph.n:
+                raise StoreError("the events and the graph must have the same nodes")
+            event_rows = pa.table({
+                "network": pa.array(np.full(tg.number_of_events(), name, dtype=object),
+                                    pa.string()),
+                "src": pa.array(np.asarray(tg.src)),
+                "dst": pa.array(np.asarray(tg.dst)),
+                "t": pa.array(np.asarray(tg.time)),
+                "p": pa.array(np.asarray(tg.probs), pa.float32()) if tg.probs is not None
+                else pa.nulls(tg.number_of_events(), pa.float32()),
+            })
+            graph = Graph(graph.indptr, graph.indices, graph.probs, graph.labels, graph.name,
+                          dict(graph.meta, time_unit=tg.time_unit, temporal=True,
+                               events=tg.number_of_events()))
+        else:
+            event_rows = None
         label_type = "int" if graph.labels.dtype.kind in "iu" else "str"
         nodes = pa.table({
             "network": pa.array([name] * graph.n, pa.string()),
@@ -247,13 +274,19 @@ class Workspace:
             try:
                 con.execute("INSERT INTO network_nodes SELECT * FROM _nodes_in")
                 con.execute("INSERT INTO network_edges SELECT * FROM _edges_in")
+                if events is not None:
+                    con.register("_events_in", event_rows)
+                    con.execute("INSERT INTO network_events SELECT * FROM _events_in")
             finally:
                 con.unregister("_nodes_in")
                 con.unregister("_edges_in")
+                if events is not None:
+                    con.unregister("_events_in")
         return self.network_info(name)
 
     @staticmethod
     def _delete_network(con: duckdb.DuckDBPyConnection, name: str) -> None:
+        con.execute("DELETE FROM network_events WHERE network = ?", [name])
         con.execute("DELETE FROM network_edges WHERE network = ?", [name])
         con.execute("DELETE FROM network_nodes WHERE network = ?", [name])
         con.execute("DELETE FROM networks WHERE name = ?", [name])
@@ -282,6 +315,33 @@ class Workspace:
             e["src"], e["dst"], e["p"], labels, self_loops="keep", duplicates="keep",
             name=name, meta=meta,
         )
+
+    def temporal_network(self, name: str) -> TemporalGraph:
+        """Load a network stored with its event times as a :class:`TemporalGraph`.
+
+        Raises
+        ------
+        StoreError
+            No such network, or it was stored without times.
+        """
+        info = self.network_info(name)
+        if not info["meta"].get("temporal"):
+            raise StoreError(f"network {name!r} was stored without times; load a "
+                             "time-stamped edge list to keep them")
+        labels = self._con.execute(
+            "SELECT label FROM network_nodes WHERE network = ? ORDER BY idx", [name]
+        ).fetchnumpy()["label"]
+        labels = labels.astype(np.int64) if info["label_type"] == "int" else labels.astype(object)
+        e = self._con.execute(
+            "SELECT src, dst, t, p FROM network_events WHERE network = ? ORDER BY t, rowid",
+            [name]).fetchnumpy()
+        p = e["p"]
+        probs = None if np.ma.is_masked(p) or (hasattr(p, "mask") and np.any(p.mask)) else \
+            np.asarray(p, dtype=np.float32)
+        meta = dict(info["meta"], source=info["source"], workspace=self.path)
+        return TemporalGraph(np.asarray(e["src"], np.int32), np.asarray(e["dst"], np.int32),
+                             np.asarray(e["t"], np.float64), labels, probs,
+                             info["meta"].get("time_unit", "number"), name, meta)
 
     def networks(self) -> pd.DataFrame:
         """All stored networks, newest first."""
