@@ -10,6 +10,8 @@ from __future__ import annotations
 from os import PathLike
 
 __all__ = [
+    "CaseStateError",
+    "ComplianceError",
     "DownlineError",
     "FormatError",
     "GenealogyError",
@@ -100,3 +102,12 @@ class LimitError(InputError):
     The message names the bound, the file, line or value that hit it, and the setting or
     environment variable that raises it. The API answers it with 413.
     """
+
+
+class ComplianceError(InputError):
+    """A compliance-program request that cannot be met: content that is not clean enough to
+    approve, an unknown case or library item, an image that cannot be read."""
+
+
+class CaseStateError(ComplianceError):
+    """A case action the state machine does not allow (resolving a case twice, say)."""

@@ -5,6 +5,7 @@ fails half-way (bad data, a full disk, Ctrl-C) leaves the workspace as it was. N
 writes SQL; they go through :class:`Workspace`.
 """
 
+from downline.store.compliance import AUDIT_COLUMNS, ComplianceLedger
 from downline.store.workspace import (
     DEFAULT_WORKSPACE,
     Workspace,
@@ -12,4 +13,11 @@ from downline.store.workspace import (
     default_workspace_path,
 )
 
-__all__ = ["DEFAULT_WORKSPACE", "Workspace", "default_lock_wait", "default_workspace_path"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "DEFAULT_WORKSPACE",
+    "ComplianceLedger",
+    "Workspace",
+    "default_lock_wait",
+    "default_workspace_path",
+]
