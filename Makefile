@@ -15,10 +15,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	sh scripts/ensure-tesseract.sh
 	$(BIN)/downline demo
 
 test: $(STAMP)
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-tesseract.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 

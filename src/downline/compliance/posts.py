@@ -2,8 +2,8 @@
 
 A posts table has the columns ``post_id, member_id, platform, url, posted_at, text`` and
 optionally ``image`` (a path, relative to the table's folder) and ``library_item`` (the
-id of the approved item the distributor says they shared). It comes as CSV/TSV (also
-gzip-compressed), JSON Lines or Parquet. Structural faults (a missing column, an empty
+id of the approved item the distributor says they shared). It comes as CSV/TSV or JSON Lines
+(also compressed: gzip, bz2, xz, zstd) or Parquet. Structural faults (a missing column, an empty
 post id, a date that cannot be read, a post id twice in the file) raise a
 :class:`~downline.errors.FormatError` naming the file, line and field; nothing is stored
 then. Faults of single posts against the tree (unknown member, posted before joining)
@@ -58,22 +58,28 @@ class PostsTable:
 
 
 def _read_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    """The raw table and the line of each row.
+    """The raw table (text cells) and the file line of each row.
 
-    This is the only place that parses a posts file; it moves onto the shared table
-    reader (``downline.common.tables``) once that lands.
+    CSV and TSV go through the shared reader :func:`downline.common.tables.read_table`
+    (compression, BOM, CRLF, quoting, size bounds, line numbers); JSON Lines are read
+    line by line from :func:`downline.common.tables.open_bytes` (same decompression and
+    bounds); Parquet through pandas.
     """
+    from downline.common.tables import open_bytes, read_table
+
     name = path.name.lower()
+    for ext in (".gz", ".bz2", ".xz", ".zst"):
+        name = name.removesuffix(ext)
     try:
         if name.endswith(".parquet"):
             frame = pd.read_parquet(path)
             frame = frame.astype(object).where(frame.notna(), None)
             return frame, np.arange(1, len(frame) + 1)
-        if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-            opener = __import__("gzip").open if name.endswith(".gz") else open
+        if name.endswith((".jsonl", ".ndjson")):
             rows, lines = [], []
-            with opener(path, "rt", encoding="utf-8-sig") as fh:
-                for lineno, line in enumerate(fh, start=1):
+            with open_bytes(path) as fh:
+                for lineno, raw in enumerate(fh, start=1):
+                    line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
                     if not line.strip():
                         continue
                     try:
@@ -87,29 +93,28 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
                     rows.append(obj)
                     lines.append(lineno)
             return pd.DataFrame(rows), np.asarray(lines, dtype=np.int64)
-        if name.endswith((".csv", ".tsv", ".csv.gz", ".tsv.gz", ".txt")):
-            sep = "\t" if ".tsv" in name else ","
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep,
-                                encoding="utf-8-sig", skip_blank_lines=False)
-            frame.columns = [str(c).strip() for c in frame.columns]
-            blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
-            lines = np.arange(2, len(frame) + 2)
-            # Quoted texts with line breaks shift the lines below them; count them.
-            if "text" in frame.columns:
-                breaks = frame["text"].str.count("\n").to_numpy()
+        if name.endswith((".csv", ".tsv", ".txt")):
+            table = read_table(path, delimiter="\t" if name.endswith(".tsv") else ",",
+                               comment=None, types="string")
+            frame = pd.DataFrame({n: c.to_pylist() for n, c in
+                                  zip(table.names, table.columns, strict=True)})
+            lines = table.line_numbers()
+            if table.lines is None and len(frame):
+                # The reader's fast route numbers rows as first_line + row; a quoted text
+                # with line breaks pushes every later row down.
+                breaks = sum(frame[c].fillna("").str.count("\n").to_numpy()
+                             for c in frame.columns)
                 lines = lines + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-            return frame[~blank.to_numpy()].reset_index(drop=True), lines[~blank.to_numpy()]
+            return frame, lines
     except FormatError:
         raise
-    except FileNotFoundError as exc:
-        raise FormatError("file not found", path=path) from exc
     except UnicodeDecodeError as exc:
         raise FormatError("not UTF-8 text", path=path) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:
         raise FormatError(f"cannot read the table ({str(exc).splitlines()[0][:200]})",
                           path=path) from exc
     raise FormatError("posts tables must be .csv, .tsv, .jsonl or .parquet (optionally "
-                      ".gz for text)", path=path)
+                      "compressed)", path=path)
 
 
 def _text(values: pd.Series) -> pd.Series:
