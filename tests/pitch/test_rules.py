@@ -23,6 +23,20 @@ POSITIVE = {
     "HLT-3": ["Lost 31 lbs in 90 days!", "Clinically proven formula", "Perdí 12 kilos"],
     "HLT-4": ["Our oils are FDA approved"],
     "END-1": ["Obsessed with this serum, link in bio", "Best protein shake ever!"],
+    "INC-7": ["Qualified for the car program again!", "Packing for our incentive trip to Cabo"],
+    "INC-8": ["There is no earning cap in this business",
+              "The sky is the limit with our comp plan"],
+    "INC-9": ["This business replaced my teaching salary", "Made $900 in sales within 2 weeks"],
+    "INC-10": ["Our team has made 12 millionaires", "Six figure earners share their secrets"],
+    "INC-11": ["Ready for financial freedom?", "Full-time income from your phone"],
+    "HLT-5": ["This blend is naturally antibacterial", "Kills 99% of germs and viruses on contact"],
+    "HLT-6": ["Threw out all my prescriptions after a month on these drops",
+              "No need for painkillers anymore"],
+    "HLT-7": ["Studies show turmeric shrinks tumors",
+              "Research found this extract stopped leukemia cells in the lab"],
+    "HLT-8": ["Do you struggle with insomnia? Message me for my oil protocol",
+              "My favorite roller for migraines", "Psoriasis gone after two weeks!"],
+    "HLT-9": ["Helps prevent the onset of dementia", "It inhibits the growth of cancer cells"],
 }
 NEGATIVE = {
     "INC-1": ["The average distributor earned $740 last year; income disclosure: example.com",
@@ -40,6 +54,16 @@ NEGATIVE = {
     "HLT-4": ["Ask your doctor about FDA guidance"],
     "END-1": ["#ad Obsessed with this serum, link in bio", "Best pizza night with the family",
               "I'm an independent Acme consultant and love this shake"],
+    "INC-7": ["We drove to the beach for a family trip"],
+    "INC-8": ["No cap on how many cupcakes the kids can decorate"],
+    "INC-9": ["My knee replaced? Surgery went fine, thanks for the prayers"],
+    "INC-10": ["My brother landed a six-figure engineering job offer"],
+    "INC-11": ["Happy Freedom Day to everyone celebrating"],
+    "HLT-5": ["Wipe the countertops with disinfectant spray after cooking"],
+    "HLT-6": ["My doctor lowered my medication after my checkup"],
+    "HLT-7": ["A new study says more research is needed on screen time and sleep"],
+    "HLT-8": ["Walking for diabetes awareness this Sunday, join our team"],
+    "HLT-9": ["Flu shots help prevent influenza, get yours at the clinic"],
 }
 
 

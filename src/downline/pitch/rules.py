@@ -1,6 +1,7 @@
 """The rule library: loading, validating and matching TOML rule files.
 
-The core rules ship as ``downline/pitch/rules/core.toml`` (English and Spanish); a company
+The core rules ship as ``downline/pitch/rules/core.toml`` (English and Spanish), their
+vocabulary as ``rules/vocab.toml``; a company
 adds its own file (product names, brand, banned words, extra rules) without touching code::
 
     schema = 1
@@ -26,6 +27,13 @@ The full schema (``[vocab]`` regex fragments, ``[[rule.trigger]]`` with ``patter
 with Python's backtracking ``re``; a pattern that repeats a group containing an unbounded
 quantifier (``(a+)+``) is rejected, so matching time stays linear in the post length.
 
+Conditions (diseases, disorders, symptoms) are not a regex list: ``%disease%`` matches any
+term of the condition vocabulary ``data/vocab/conditions.tsv`` (derived from ICD-10-CM by
+``scripts/build_pitch_vocab.py``, plus lay names and abbreviations), found by a word
+lookup and masked in a copy of the post so that patterns stay small and fast. A company
+adds conditions with ``[terms] disease = ["..."]``; ``[vocab] disease`` still takes regex
+fragments.
+
 Every error names the file, the line and the field. What does not live here: normalization
 (:mod:`downline.pitch.normalize`) and the result types (:mod:`downline.pitch.screen`).
 """
@@ -46,7 +54,9 @@ from downline.pitch.normalize import Normalized, normalize
 
 __all__ = [
     "CATEGORIES",
+    "MASK",
     "SEVERITIES",
+    "Conditions",
     "Exception_",
     "Hit",
     "Rule",
@@ -59,7 +69,7 @@ CATEGORIES = ("income", "health", "disclosure")
 SEVERITIES = {"low": 1, "medium": 2, "high": 3}
 _RULE_FIELDS = {
     "id", "category", "severity", "title", "source", "explanation", "rewrite", "patterns",
-    "terms", "near", "window", "trigger", "exception", "languages",
+    "terms", "near", "window", "trigger", "exception", "languages", "requires",
 }
 _TRIGGER_FIELDS = {"patterns", "terms", "near", "window", "requires"}
 _EXCEPTION_FIELDS = {"near", "anywhere", "window", "visible"}
@@ -70,6 +80,7 @@ _NESTED = re.compile(r"\((?:[^()\\]|\\.){0,200}[+*](?:[^()\\]|\\.){0,200}\)(?:[+
 _HASHTAG = re.compile(r"#\w+")
 _TAG_GAP = re.compile(r"[\s.,;:|·•/\\-]*")
 _CORE = "core.toml"
+_VOCAB = "vocab.toml"
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ class Trigger:
     near: tuple[re.Pattern[str], ...] = ()
     window: int = 80
     requires: re.Pattern[str] | None = None
+    masked: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,7 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
+    conditions: Conditions | None = None
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -158,26 +171,28 @@ class RuleSet:
     def match(self, norm: Normalized, max_hits_per_rule: int = 20) -> list[Hit]:
         """All rule hits on a normalized post, overlapping hits of one rule merged."""
         text = norm.text
+        masked = self.conditions.mask(text) if self.conditions is not None else text
         hits: list[Hit] = []
         buried: tuple[int, int] | None = None
-        gates: dict[int, bool] = {}
+        gates: dict[tuple[int, bool], bool] = {}
         for rule in self.rules:
             spans: list[tuple[int, int]] = []
             for trig in rule.triggers:
+                subject = masked if trig.masked else text
                 if trig.requires is not None:
                     # A cheap test on the whole post spares the costly pattern most of the time.
-                    key = id(trig.requires)
+                    key = (id(trig.requires), trig.masked)
                     if key not in gates:
-                        gates[key] = trig.requires.search(text) is not None
+                        gates[key] = trig.requires.search(subject) is not None
                     if not gates[key]:
                         continue
-                for m in trig.pattern.finditer(text):
+                for m in trig.pattern.finditer(subject):
                     a, b = m.start(), m.end()
                     if b == a:
                         continue
                     if trig.near:
                         lo, hi = max(0, a - trig.window), b + trig.window
-                        if not all(p.search(text, lo, hi) for p in trig.near):
+                        if not all(p.search(subject, lo, hi) for p in trig.near):
                             continue
                     spans.append((a, b))
                     if len(spans) >= 4 * max_hits_per_rule:
@@ -191,6 +206,103 @@ class RuleSet:
             for a, b in _merge(spans)[:max_hits_per_rule]:
                 hits.append(Hit(rule, a, b))
         return hits
+
+
+#: The character that replaces a condition name in the masked copy of a post. It is a
+#: letter (so ``\\b`` and ``\\w`` treat a masked name as a word) that normalization never
+#: produces, and the masked copy keeps every offset of the normalized text.
+MASK = "\u01f3"
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+
+
+def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    out = {tokens}
+    last = tokens[-1]
+    if last.endswith("'s"):
+        out.add((*tokens[:-1], last[:-2]))
+    if "'" in last:
+        out.add((*tokens[:-1], last.replace("'", "")))
+    return out
+
+
+class Conditions:
+    """A word-sequence lookup of condition names, used to mask them in a post.
+
+    Parameters
+    ----------
+    terms : iterable of str
+        Condition names as written ("type 2 diabetes", "ADHD", "Hashimoto's"); they are
+        normalized like posts. A name also matches with a plural ``s`` on its last word.
+
+    Examples
+    --------
+    >>> c = Conditions(["type 2 diabetes", "adhd"])
+    >>> c.mask("my type 2 diabetes and adhd").replace(MASK, "#")
+    'my ############### and ####'
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        table: set[tuple[str, ...]] = set()
+        for term in terms:
+            tokens = tuple(_TOKEN.findall(normalize(term).text))
+            if tokens:
+                table.update(_variants(tokens))
+        self._table = frozenset(table)
+        self.longest = max((len(t) for t in table), default=0)
+        self._first = frozenset(t[0] for t in table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __contains__(self, term: str) -> bool:
+        return tuple(_TOKEN.findall(normalize(term).text)) in self._table
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Slices of ``text`` (normalized) holding condition names, longest match first."""
+        toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        table, first, out = self._table, self._first, []
+        i, n = 0, len(toks)
+        while i < n:
+            word = toks[i][0]
+            if word not in first and not (word.endswith("s") and word[:-1] in first):
+                i += 1
+                continue
+            found = 0
+            for k in range(min(self.longest, n - i), 0, -1):
+                seq = tuple(t[0] for t in toks[i:i + k])
+                if seq in table or (seq[-1].endswith("s")
+                                    and (*seq[:-1], seq[-1][:-1]) in table):
+                    found = k
+                    break
+            if found:
+                out.append((toks[i][1], toks[i + found - 1][2]))
+                i += found
+            else:
+                i += 1
+        return out
+
+    def mask(self, text: str) -> str:
+        """``text`` with every condition name replaced by :data:`MASK` characters."""
+        spans = self.spans(text)
+        if not spans:
+            return text
+        parts, last = [], 0
+        for a, b in spans:
+            parts.append(text[last:a])
+            parts.append(MASK * (b - a))
+            last = b
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _shipped_conditions() -> tuple[str, ...]:
+    path = resources.files("downline.pitch") / "data" / "vocab" / "conditions.tsv"
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and not line.startswith("term\t"):
+            terms.append(line.split("\t", 1)[0])
+    return tuple(terms)
 
 
 def _trailing_tags(norm: Normalized) -> tuple[int, int]:
@@ -368,7 +480,12 @@ def _check_fields(src: _Source, table: dict, allowed: set[str], where: str,
                             key, rule)
 
 
-def _parse_vocab(files: list[tuple[_Source, dict]]) -> dict[str, list[str]]:
+#: Vocabulary names matched by word lookup and masking rather than by regex.
+MASKED_VOCABS = ("disease",)
+
+
+def _parse_vocab(files: list[tuple[_Source, dict]],
+                 masked_terms: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     vocab: dict[str, list[str]] = {}
     for src, data in files:
         for section, literal in (("vocab", False), ("terms", True)):
@@ -379,6 +496,9 @@ def _parse_vocab(files: list[tuple[_Source, dict]]) -> dict[str, list[str]]:
                 if not re.fullmatch(r"[a-z_0-9]+", name):
                     raise src.error("vocabulary names use a-z, 0-9 and _", name, None)
                 items = _str_list(src, value, name, None)
+                if literal and masked_terms is not None and name in MASKED_VOCABS:
+                    masked_terms.setdefault(name, []).extend(items)
+                    continue
                 if literal:
                     items = [_terms_pattern(items)]
                 vocab.setdefault(name, []).extend(items)
@@ -408,7 +528,7 @@ def _parse_rule(src: _Source, table: dict, index: int, vocab: dict[str, str]) ->
         raise src.error("must be a string", "rewrite", index)
 
     trigger_tables = []
-    if any(k in table for k in ("patterns", "terms", "near", "window")):
+    if any(k in table for k in ("patterns", "terms", "near", "window", "requires")):
         trigger_tables.append({k: table[k] for k in _TRIGGER_FIELDS if k in table})
     extra = table.get("trigger", [])
     if not isinstance(extra, list):
@@ -432,8 +552,12 @@ def _parse_rule(src: _Source, table: dict, index: int, vocab: dict[str, str]) ->
         if "requires" in trig:
             requires = _compile(src, _str_list(src, trig["requires"], "requires", index), vocab,
                                 "requires", index)
+        uses_mask = any(_uses_masked(p) for p in [*pats, *_str_list(
+            src, trig.get("near", []), "near", index), *(_str_list(
+                src, trig["requires"], "requires", index) if "requires" in trig else [])])
         triggers.append(Trigger(_compile(src, pats, vocab, "patterns", index), tuple(near),
-                                _window(src, trig.get("window", 80), index), requires))
+                                _window(src, trig.get("window", 80), index), requires,
+                                uses_mask))
     exceptions = []
     exc_tables = table.get("exception", [])
     if not isinstance(exc_tables, list):
@@ -463,6 +587,10 @@ def _parse_rule(src: _Source, table: dict, index: int, vocab: dict[str, str]) ->
     )
 
 
+def _uses_masked(pattern: str) -> bool:
+    return any(f"%{name}%" in pattern for name in MASKED_VOCABS)
+
+
 def _window(src: _Source, value, index: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
         raise src.error("window must be an integer between 0 and 1000", "window", index)
@@ -471,6 +599,10 @@ def _window(src: _Source, value, index: int) -> int:
 
 def _core_path() -> str:
     return str(resources.files("downline.pitch") / "rules" / _CORE)
+
+
+def _vocab_path() -> str:
+    return str(resources.files("downline.pitch") / "rules" / _VOCAB)
 
 
 @lru_cache(maxsize=32)
@@ -484,8 +616,12 @@ def _load(paths: tuple[str, ...], stamps: tuple[int, ...]) -> RuleSet:
                 raise src.error(f"unknown top-level field (allowed: {allowed})", key, None)
         if "schema" in data and data["schema"] != 1:
             raise src.error("unsupported schema version (expected 1)", "schema", None)
-    vocab_lists = _parse_vocab(files)
+    masked_terms: dict[str, list[str]] = {}
+    vocab_lists = _parse_vocab(files, masked_terms)
+    # %disease% reads the masked copy: a run of MASK characters, or a company's regex.
+    vocab_lists["disease"] = [f"{MASK}{{1,200}}", *vocab_lists.get("disease", [])]
     vocab = {name: "|".join(items) for name, items in vocab_lists.items()}
+    conditions = Conditions([*_shipped_conditions(), *masked_terms.get("disease", [])])
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for src, data in files:
@@ -499,13 +635,13 @@ def _load(paths: tuple[str, ...], stamps: tuple[int, ...]) -> RuleSet:
                                 "id", index)
             seen[rule.id] = src.path
             rules.append(rule)
-    return RuleSet(tuple(rules), paths)
+    return RuleSet(tuple(rules), paths, conditions)
 
 
 @lru_cache(maxsize=1)
 def _default_rules() -> RuleSet:
-    path = _core_path()
-    return _load((path,), (_stamp(path),))
+    paths = (_vocab_path(), _core_path())
+    return _load(paths, tuple(_stamp(p) for p in paths))
 
 
 def _stamp(path: str) -> int:
@@ -548,9 +684,9 @@ def load_rules(extra: Iterable[str | PathLike[str]] = (), *, core: bool = True) 
     extra = [str(Path(p)) for p in extra]
     if not extra and core:
         return _default_rules()
-    paths = [_core_path(), *extra]
+    paths = [_vocab_path(), _core_path(), *extra]
     ruleset = _load(tuple(paths), tuple(_stamp(p) for p in paths))
     if not core:
-        ruleset = RuleSet(tuple(r for r in ruleset.rules if r.origin != paths[0]),
-                          ruleset.files)
+        ruleset = RuleSet(tuple(r for r in ruleset.rules if r.origin not in paths[:2]),
+                          ruleset.files, ruleset.conditions)
     return ruleset
