@@ -72,3 +72,97 @@ def test_heap_bound_greedy_when_everything_gets_covered() -> None:
     )
     ref = _sorting_greedy(offsets, members, iptr, ids, 6, 4)
     assert (seeds.tolist(), gains.tolist(), covered, bound) == (ref[0], ref[1], ref[2], ref[3])
+
+
+def _skewed_graph() -> Graph:
+    # In-edges of unequal probabilities (including 1 and 0), one node whose in-edges
+    # share a probability (the geometric path), one with none.
+    src = [0, 1, 2, 3, 0, 4, 1, 2, 5, 3, 0]
+    dst = [1, 2, 1, 1, 3, 3, 3, 3, 4, 4, 5]
+    probs = [0.9, 0.35, 0.05, 0.6, 1.0, 0.0, 0.3, 0.3, 0.45, 0.2, 0.25]
+    return Graph.from_indices(np.array(src), np.array(dst), np.array(probs),
+                              np.arange(6))
+
+
+def _exact_rr_distribution(g: Graph) -> dict[tuple[int, frozenset[int]], float]:
+    """P(root, RR set) by enumerating every live-edge world (2^m of them)."""
+    src = np.repeat(np.arange(g.n), np.diff(g.indptr))
+    dst, probs = g.indices, g.probs.astype(np.float64)
+    m = src.shape[0]
+    out: dict[tuple[int, frozenset[int]], float] = {}
+    for world in range(1 << m):
+        live = [(world >> e) & 1 for e in range(m)]
+        w = float(np.prod([probs[e] if live[e] else 1.0 - probs[e] for e in range(m)]))
+        if w == 0.0:
+            continue
+        for root in range(g.n):
+            reached, stack = {root}, [root]
+            while stack:
+                v = stack.pop()
+                for e in range(m):
+                    if live[e] and dst[e] == v and src[e] not in reached:
+                        reached.add(int(src[e]))
+                        stack.append(int(src[e]))
+            key = (root, frozenset(reached))
+            out[key] = out.get(key, 0.0) + w / g.n
+    return out
+
+
+def test_subset_sampler_draws_the_exact_rr_set_distribution() -> None:
+    g = _skewed_graph()
+    exact = _exact_rr_distribution(g)
+    rr = RRSets(g, "ic", entropy=4, workers=1)
+    rr.extend_to(100 * 4096)
+    seen: dict[tuple[int, frozenset[int]], int] = {}
+    offsets, members = rr.offsets, rr.members
+    for r in range(len(rr)):
+        s = members[offsets[r]:offsets[r + 1]]
+        key = (int(s[0]), frozenset(s.tolist()))
+        seen[key] = seen.get(key, 0) + 1
+    total = len(rr)
+    assert set(seen) <= set(exact)  # nothing impossible is drawn
+    for key, p in exact.items():
+        se = np.sqrt(p * (1 - p) / total)
+        assert abs(seen.get(key, 0) / total - p) <= 4.5 * se + 1e-12, (key, p)
+
+
+def _plain_rr_sets(g: Graph, count: int, seed: int) -> np.ndarray:
+    """Node inclusion counts of RR sets drawn by testing every in-edge (no jumps)."""
+    rng = np.random.default_rng(seed)
+    r = g.reverse
+    counts = np.zeros(g.n, dtype=np.int64)
+    for _ in range(count):
+        root = int(rng.integers(g.n))
+        reached, queue = {root}, [root]
+        while queue:
+            v = queue.pop()
+            a, b = r.indptr[v], r.indptr[v + 1]
+            live = rng.random(b - a) < r.probs[a:b]
+            for u in r.indices[a:b][live]:
+                if int(u) not in reached:
+                    reached.add(int(u))
+                    queue.append(int(u))
+        counts[list(reached)] += 1
+    return counts
+
+
+def test_subset_sampler_matches_the_plain_sampler_on_skewed_weights() -> None:
+    # Exponentially distributed in-weights normalized per node (SUBSIM's skewed
+    # setting): every node's in-edges differ, so every node takes the sorted path.
+    rng = np.random.default_rng(12)
+    n = 60
+    src = rng.integers(0, n, 400)
+    dst = rng.integers(0, n, 400)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    w = rng.exponential(1.0, src.shape[0])
+    w = w / np.bincount(dst, weights=w, minlength=n)[dst] * 1.3
+    g = Graph.from_indices(src, dst, np.minimum(w, 1.0), np.arange(n))
+    plain_count = 30_000
+    plain = _plain_rr_sets(g, plain_count, seed=3) / plain_count
+    rr = RRSets(g, "ic", entropy=5, workers=1)
+    rr.extend_to(40 * 4096)
+    fast = rr.node_counts() / len(rr)
+    se = np.sqrt(plain * (1 - plain) / plain_count + fast * (1 - fast) / len(rr))
+    assert np.all(np.abs(fast - plain) <= 4.5 * se + 1e-12)
+    assert np.abs(fast - plain).max() > 0  # two different streams

@@ -61,15 +61,39 @@ def uniform_in_logq(rindptr, rprobs, n):
     return logq
 
 
+@njit(cache=True)
+def sort_in_edges(rindptr, rindices, rprobs, logq, n):
+    """Copies of the reverse CSR's sources and probabilities in which the in-edges of
+    every node with unequal probabilities (``logq`` NaN) run by decreasing probability,
+    as :func:`sample_ic` needs; other nodes keep their order."""
+    indices = rindices.copy()
+    probs = rprobs.copy()
+    for v in range(n):
+        if logq[v] == logq[v]:
+            continue
+        a = rindptr[v]
+        b = rindptr[v + 1]
+        order = np.argsort(-rprobs[a:b], kind="mergesort")
+        for j in range(b - a):
+            indices[a + j] = rindices[a + order[j]]
+            probs[a + j] = rprobs[a + order[j]]
+    return indices, probs
+
+
 @njit(cache=True, nogil=True)
 def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
-    """Sample ``count`` RR sets under independent cascade.
+    """Sample ``count`` RR sets under independent cascade, by subset sampling.
 
     A uniformly random root, then a breadth-first walk over in-edges where each edge
-    ``(u, v)`` is live with its probability; every node reached is in the set. For a
-    node whose in-edges share one probability (``logq[v]`` not NaN, see
-    :func:`uniform_in_logq`) the gaps between live edges are drawn as geometric
-    variables, which is the same distribution with far fewer draws.
+    ``(u, v)`` is live with its probability; every node reached is in the set. No edge
+    is tested one by one (SUBSIM, Guo et al. 2020). For a node whose in-edges share one
+    probability ``p`` (``logq[v] = log(1 - p)``, see :func:`uniform_in_logq`; weighted
+    cascade, uniform) the gaps between live edges are geometric. Otherwise the in-edges
+    must run by decreasing probability (:func:`sort_in_edges`): from edge ``e`` the walk
+    jumps a geometric gap of parameter ``p_e`` (the largest probability left) and keeps
+    the edge it lands on with probability ``p_j / p_e``, so every edge is live with its
+    own probability, independently, and the draws track the expected number of live
+    edges rather than the degree.
 
     Returns
     -------
@@ -99,12 +123,25 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
             end = rindptr[v + 1]
             lq = logq[v]
             if lq != lq:
-                for e in range(start, end):
+                e = start
+                while e < end:
+                    top = rprobs[e]
+                    if top <= 0.0:
+                        break
+                    if top < 1.0:
+                        state, x = next_double(state)
+                        gap = np.floor(np.log(1.0 - x) / np.log1p(-np.float64(top)))
+                        if gap >= end - e:
+                            break
+                        e += int(gap)
+                        if rprobs[e] < top:
+                            state, x = next_double(state)
+                            if x * top >= rprobs[e]:
+                                e += 1
+                                continue
                     u = rindices[e]
-                    if mark[u] == r:
-                        continue
-                    state, x = next_double(state)
-                    if x < rprobs[e]:
+                    e += 1
+                    if mark[u] != r:
                         mark[u] = r
                         if pos >= members.shape[0]:
                             members = _grow(members, pos)

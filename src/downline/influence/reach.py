@@ -176,9 +176,7 @@ def _count_members(
     graph: Graph, model: str, entropy: int, chunks: int, workers: int | None,
     backend: Any, track: _Tracker,
 ) -> np.ndarray:
-    r = graph.reverse  # built once here, before threads share it
-    logq = _kernels.uniform_in_logq(r.indptr, r.probs, graph.n) if model == "ic" else None
-    shared = _shared_arrays(graph, model, logq)
+    shared = _shared_arrays(graph, model)  # built once here, before threads share it
     threads = max(1, workers or os.cpu_count() or 1)
     # A few tasks per thread or worker, so that progress moves and a slow one is not last.
     tasks = min(chunks, 4 * max(threads, 2) if backend is None else 64)

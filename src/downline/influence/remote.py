@@ -85,10 +85,7 @@ class RemoteRRSets:
         need = -(-(int(total) - len(self)) // CHUNK_SIZE)
         if need <= 0:
             return
-        r = self.graph.reverse
-        logq = (_kernels.uniform_in_logq(r.indptr, r.probs, self.graph.n)
-                if self.model == "ic" else None)
-        shared = _shared_arrays(self.graph, self.model, logq)
+        shared = _shared_arrays(self.graph, self.model)
         jobs = [(self.entropy, self.stream, i) for i in range(self._chunks, self._chunks + need)]
         handles = self.backend.keep(_chunk_on_worker, shared, jobs)
         for start in range(0, len(handles), CHUNKS_PER_BLOCK):

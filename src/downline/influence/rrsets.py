@@ -62,24 +62,10 @@ def _chunk_state(entropy: int, stream: int, index: int) -> np.uint64:
 
 def sample_chunk(
     graph: Graph, model: Model, entropy: int, stream: int, index: int,
-    count: int = CHUNK_SIZE, logq: np.ndarray | None = None,
+    count: int = CHUNK_SIZE,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Chunk ``index`` of ``stream``: ``(offsets, members)`` of ``count`` RR sets.
-
-    ``logq`` is :func:`downline.influence._kernels.uniform_in_logq` of the graph, passed
-    in by callers that sample many chunks (computed here otherwise).
-    """
-    r = graph.reverse
-    state = _chunk_state(entropy, stream, index)
-    if model == "lt":
-        offsets, members, _ = _kernels.sample_lt(r.indptr, r.indices, r.probs, graph.n,
-                                                 count, state)
-        return offsets, members
-    if logq is None:
-        logq = _kernels.uniform_in_logq(r.indptr, r.probs, graph.n)
-    offsets, members, _ = _kernels.sample_ic(r.indptr, r.indices, r.probs, logq, graph.n,
-                                             count, state)
-    return offsets, members
+    """Chunk ``index`` of ``stream``: ``(offsets, members)`` of ``count`` RR sets."""
+    return _sample(_shared_arrays(graph, model), _chunk_state(entropy, stream, index), count)
 
 
 _SHARED: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, Any]]] = (
@@ -87,30 +73,42 @@ _SHARED: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, Any]]] = (
 )
 
 
-def _shared_arrays(graph: Graph, model: Model, logq: np.ndarray | None) -> dict[str, Any]:
-    """What every worker needs, one mapping per (graph, model) so it is shipped once."""
+def _shared_arrays(graph: Graph, model: Model) -> dict[str, Any]:
+    """What every sampler needs, one mapping per (graph, model) so it is built and
+    shipped once: the reverse CSR and, under IC, ``log(1 - p)`` of the nodes whose
+    in-edges share one probability, the others' in-edges sorted by decreasing
+    probability (:func:`downline.influence._kernels.sort_in_edges`)."""
     per_model = _SHARED.setdefault(graph, {})
     if model not in per_model:
         r = graph.reverse
-        per_model[model] = {"rindptr": r.indptr, "rindices": r.indices, "rprobs": r.probs,
+        indices, probs, logq = r.indices, r.probs, None
+        if model == "ic":
+            logq = _kernels.uniform_in_logq(r.indptr, r.probs, graph.n)
+            if np.isnan(logq).any():
+                indices, probs = _kernels.sort_in_edges(r.indptr, r.indices, r.probs, logq,
+                                                        graph.n)
+        per_model[model] = {"rindptr": r.indptr, "rindices": indices, "rprobs": probs,
                             "n": graph.n, "model": model, "logq": logq}
     return per_model[model]
+
+
+def _sample(shared: dict[str, Any], state: np.uint64, count: int) -> tuple[
+        np.ndarray, np.ndarray]:
+    if shared["model"] == "lt":
+        offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
+                                                 shared["rprobs"], shared["n"], count, state)
+    else:
+        offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
+                                                 shared["rprobs"], shared["logq"],
+                                                 shared["n"], count, state)
+    return offsets, members
 
 
 def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int, int]) -> tuple[
         np.ndarray, np.ndarray]:
     """One chunk of RR sets on an execution backend (same stream as :func:`sample_chunk`)."""
     entropy, stream, index = job
-    state = _chunk_state(entropy, stream, index)
-    if shared["model"] == "lt":
-        offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
-                                                 shared["rprobs"], shared["n"], CHUNK_SIZE,
-                                                 state)
-    else:
-        offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
-                                                 shared["rprobs"], shared["logq"],
-                                                 shared["n"], CHUNK_SIZE, state)
-    return offsets, members
+    return _sample(shared, _chunk_state(entropy, stream, index), CHUNK_SIZE)
 
 
 class RRSets:
@@ -149,7 +147,6 @@ class RRSets:
         self._count = 0
         self._chunks = 0
         self._index: tuple[np.ndarray, np.ndarray] | None = None
-        self._logq: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self._count
@@ -189,17 +186,12 @@ class RRSets:
             return
         first = self._chunks
         jobs = range(first, first + need)
-        r = self.graph.reverse  # built once here, before threads share it
-        if self.model == "ic" and self._logq is None:
-            self._logq = _kernels.uniform_in_logq(r.indptr, r.probs, self.graph.n)
-        logq = self._logq
+        shared = _shared_arrays(self.graph, self.model)  # built here, before threads share it
 
         def run(i: int) -> tuple[np.ndarray, np.ndarray]:
-            return sample_chunk(self.graph, self.model, self.entropy, self.stream, i,
-                                logq=logq)
+            return _chunk_on_worker(shared, (self.entropy, self.stream, i))
 
         if self.backend is not None:
-            shared = _shared_arrays(self.graph, self.model, logq)
             jobs_on_cluster = [(self.entropy, self.stream, i) for i in jobs]
             self._append_all(self.backend.map(_chunk_on_worker, shared, jobs_on_cluster),
                              progress)
