@@ -1,36 +1,53 @@
-"""Benchmark of the IC engine against cynetdiff and NDlib (ratios measured in one run).
+"""Benchmark of the cascade engine against cynetdiff (and NDlib), side by side in one run.
 
-Anchor (issue 3): on a Barabasi-Albert graph of 100,000 nodes and about 1,000,000
-undirected edges, 50 random seeds and 1,000 IC runs, cynetdiff took about 13 s at
-p = 0.05; we must be at least 3 times faster there and no slower at p = 0.01. NDlib,
-which loops over nodes in Python, runs on a smaller graph (``--ndlib-nodes``) with fewer
-runs; its ratio is per run.
+Three workloads, each timed as alternating runs (ours, cynetdiff, ours, cynetdiff, ...)
+and reported as medians with the ratio cynetdiff / downline (> 1: downline is faster):
 
-Also printed: edges examined per second (every out-edge of every activated node counts,
-including the ones geometric skipping jumps over) beside the machine's memory bandwidth
-(a large NumPy copy), the limit for a scan over CSR arrays.
+* ``ic-wc``: 10,000 IC runs on ego-Facebook with weighted-cascade probabilities, the 50
+  OPIM-C seeds (per-edge probabilities: downline's subset sampler);
+* ``ic-uniform``: 1,000 IC runs on a Barabasi-Albert graph of 100,000 nodes and about
+  1,000,000 undirected edges, 50 random seeds, p = 0.05 (geometric skipping);
+* ``lt``: LT on ego-Facebook with WC weights, the 100 OPIM seeds, 10,000 runs.
+
+Goal (issue 17): downline at least 3x cynetdiff on each, on one thread. downline runs on
+``--threads`` numba threads (default 1; cynetdiff is single-threaded). The machine load
+(``os.getloadavg()``) is printed before and after each workload: on a shared machine,
+rerun when it is high. ego-Facebook is read from ``../shared/data`` (skipped with a
+message when absent). NDlib, which loops in Python, runs on a small graph with
+``--ndlib``.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_cascade.py            # full size
-    .venv/bin/python benchmarks/bench_cascade.py --nodes 20000 --skip-ndlib   # quick
+    .venv/bin/python benchmarks/bench_cascade.py                       # all three
+    .venv/bin/python benchmarks/bench_cascade.py --only ic-wc --repeats 5
+    .venv/bin/python benchmarks/bench_cascade.py --quick               # small BA, fewer runs
 """
 
 from __future__ import annotations
 
 import argparse
 import array
+import os
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import networkx as nx
 import numba
 import numpy as np
 
-from downline.cascade import simulate
-from downline.graph import Graph
+from downline.cascade import make_task, simulate
+from downline.graph import Graph, read_graph
 
 DATA = Path(__file__).resolve().parent / "_data"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "facebook"
+FACEBOOK = SHARED / "facebook_OPIM_bidirected_4039n_176468arcs.txt"
+IC_SEEDS = SHARED / "OPIM_seeds_facebook_opim-c_minBound_k50_load.txt"
+LT_SEEDS = SHARED / "OPIM_seeds_LT_facebook_opim_vanilla_k100_WC_s1024000.txt"
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def ba_graph(n: int, m: int, seed: int) -> Graph:
@@ -41,6 +58,8 @@ def ba_graph(n: int, m: int, seed: int) -> Graph:
         z = np.load(cache)
         src, dst = z["src"], z["dst"]
     else:
+        import networkx as nx
+
         g = nx.barabasi_albert_graph(n, m, seed=seed)
         edges = np.asarray(g.edges(), dtype=np.int64)
         src, dst = edges[:, 0], edges[:, 1]
@@ -55,32 +74,78 @@ def _uint_array(a: np.ndarray) -> array.array:
     return out
 
 
-def time_ours(g: Graph, seeds: list[int], runs: int, seed: int) -> tuple[float, float, int]:
-    simulate(g, "ic", seeds[:1], runs=2, seed=0)  # compile / load the cache
+def _float_array(a: np.ndarray) -> array.array:
+    out = array.array("f")
+    out.frombytes(np.ascontiguousarray(a, dtype=np.float32).tobytes())
+    return out
+
+
+def cynetdiff_runner(g: Graph, model: str, seeds: list[int], runs: int, uniform_p: float | None,
+                     seed: int) -> Callable[[], float]:
+    """A callable running ``runs`` cynetdiff simulations; returns the mean spread."""
+    from cynetdiff.models import IndependentCascadeModel, LinearThresholdModel
+
+    starts, edges = _uint_array(g.indptr), _uint_array(g.indices)
+    if model == "lt":
+        m = LinearThresholdModel(starts, edges, influence=_float_array(g.probs), rng=seed)
+    elif uniform_p is not None:
+        m = IndependentCascadeModel(starts, edges, activation_prob=uniform_p, rng=seed)
+    else:
+        m = IndependentCascadeModel(starts, edges, activation_probs=_float_array(g.probs),
+                                    rng=seed)
+    m.set_seeds(seeds)
+
+    def run() -> float:
+        total = 0
+        for _ in range(runs):
+            m.reset_model()
+            m.advance_until_completion()
+            total += m.get_num_activated_nodes()
+        return total / runs
+
+    return run
+
+
+def ours_runner(g: Graph, model: str, seeds: list[int], runs: int, seed: int
+                ) -> Callable[[], float]:
+    counter = iter(range(10**9))
+
+    def run() -> float:
+        return simulate(g, model, g.label_of(seeds), runs=runs, seed=seed + next(counter)).mean
+
+    return run
+
+
+def side_by_side(name: str, g: Graph, model: str, seeds: list[int], runs: int,
+                 uniform_p: float | None, repeats: int, seed: int) -> dict[str, float]:
+    ours = ours_runner(g, model, seeds, runs, seed)
+    # Compile (or load numba's cache) and build the per-graph index outside the timing.
     t = time.perf_counter()
-    est = simulate(g, "ic", seeds, runs=runs, seed=seed)
-    return time.perf_counter() - t, est.mean, est.edges_examined
-
-
-def time_cynetdiff(g: Graph, seeds: list[int], runs: int, p: float, seed: int
-                   ) -> tuple[float, float]:
-    from cynetdiff.models import IndependentCascadeModel
-
-    model = IndependentCascadeModel(_uint_array(g.indptr), _uint_array(g.indices),
-                                    activation_prob=p, rng=seed)
-    model.set_seeds(seeds)
-    total = 0
-    t = time.perf_counter()
-    for _ in range(runs):
-        model.reset_model()
-        model.advance_until_completion()
-        total += model.get_num_activated_nodes()
-    return time.perf_counter() - t, total / runs
+    make_task(g, model, np.asarray(seeds[:1], dtype=np.int32))
+    index_s = time.perf_counter() - t
+    simulate(g, model, g.label_of(seeds[:1]), runs=2, seed=0)
+    theirs = cynetdiff_runner(g, model, seeds, runs, uniform_p, seed)
+    before = load()
+    times: dict[str, list[float]] = {"downline": [], "cynetdiff": []}
+    means: dict[str, list[float]] = {"downline": [], "cynetdiff": []}
+    for _ in range(repeats):
+        for who, fn in (("downline", ours), ("cynetdiff", theirs)):
+            t = time.perf_counter()
+            means[who].append(fn())
+            times[who].append(time.perf_counter() - t)
+    ours_s = statistics.median(times["downline"])
+    theirs_s = statistics.median(times["cynetdiff"])
+    print(f"{name:<11} {g.name[:28]:<28} {runs:>7,} {ours_s:>9.3f} {theirs_s:>10.3f} "
+          f"{theirs_s / ours_s:>6.2f}x  mean {statistics.fmean(means['downline']):,.1f} vs "
+          f"{statistics.fmean(means['cynetdiff']):,.1f}; per-graph setup {index_s:.3f} s; "
+          f"{before} -> {load()}")
+    return {"downline": ours_s, "cynetdiff": theirs_s}
 
 
 def time_ndlib(g: Graph, seeds: list[int], runs: int, p: float) -> tuple[float, float]:
     import ndlib.models.epidemics as ep
     import ndlib.models.ModelConfig as mc
+    import networkx as nx
 
     src = np.repeat(np.arange(g.n), g.out_degree())
     nxg = nx.Graph()
@@ -105,71 +170,56 @@ def time_ndlib(g: Graph, seeds: list[int], runs: int, p: float) -> tuple[float, 
     return time.perf_counter() - t, total / runs
 
 
-def memory_bandwidth() -> float:
-    """Bytes per second moved by a 512 MiB NumPy copy (read + write), best of 3."""
-    a = np.ones(64 * 2**20, dtype=np.float64)
-    b = np.empty_like(a)
-    best = np.inf
-    for _ in range(3):
-        t = time.perf_counter()
-        np.copyto(b, a)
-        best = min(best, time.perf_counter() - t)
-    return 2 * a.nbytes / best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--only", choices=["ic-wc", "ic-uniform", "lt"], action="append")
+    parser.add_argument("--repeats", type=int, default=3, help="alternating runs per side")
+    parser.add_argument("--threads", type=int, default=1, help="numba threads of downline")
+    parser.add_argument("--nodes", type=int, default=100_000, help="BA nodes (ic-uniform)")
     parser.add_argument("--m", type=int, default=10, help="BA edges per new node")
-    parser.add_argument("--runs", type=int, default=1000)
-    parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--p", type=float, default=0.05, help="uniform IC probability")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--probs", type=float, nargs="+", default=[0.05, 0.01])
-    parser.add_argument("--ndlib-nodes", type=int, default=5_000)
-    parser.add_argument("--ndlib-runs", type=int, default=20)
-    parser.add_argument("--skip-ndlib", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="BA 20,000 nodes, 10x fewer runs")
+    parser.add_argument("--ndlib", action="store_true", help="also NDlib on a small BA graph")
     args = parser.parse_args()
+    numba.set_num_threads(args.threads)
+    wanted = args.only or ["ic-wc", "ic-uniform", "lt"]
+    scale = 10 if args.quick else 1
+    nodes = 20_000 if args.quick else args.nodes
 
-    base = ba_graph(args.nodes, args.m, args.seed)
-    rng = np.random.default_rng(args.seed)
-    seeds = rng.choice(base.n, size=args.seeds, replace=False).tolist()
-    bw = memory_bandwidth()
-    print(f"graph {base.name}: {base.n:,} nodes, {base.m // 2:,} undirected edges; "
-          f"{args.seeds} random seeds, {args.runs:,} IC runs; numba threads "
-          f"{numba.get_num_threads()}; memory bandwidth {bw / 1e9:.1f} GB/s (copy)")
-    for p in args.probs:
-        g = base.with_weights(f"uniform:{p}")
-        ours, mean, examined = time_ours(g, seeds, args.runs, args.seed)
-        theirs, their_mean = time_cynetdiff(g, seeds, args.runs, p, args.seed)
-        eps = examined / ours
-        print(f"p={p}: downline {ours:.2f} s (mean {mean:,.1f}), cynetdiff {theirs:.2f} s "
-              f"(mean {their_mean:,.1f}) -> {theirs / ours:.1f}x faster; "
-              f"{eps / 1e9:.2f} G edges examined/s ({eps * 4 / 1e9:.1f} GB/s of edge targets "
-              f"vs {bw / 1e9:.1f} GB/s bandwidth)")
-        # The same graph without geometric skipping (probabilities not all equal).
-        probs = np.full(g.m, p, dtype=np.float32)
-        probs[0] = np.nextafter(np.float32(p), np.float32(0))
-        g2 = g.with_probs(probs, "per-edge")
-        per_edge, mean2, examined2 = time_ours(g2, seeds, args.runs, args.seed)
-        print(f"       per-edge coin path (no skipping): {per_edge:.2f} s (mean {mean2:,.1f}),"
-              f" {theirs / per_edge:.1f}x cynetdiff, "
-              f"{examined2 / per_edge / 1e9:.2f} G edges examined/s")
-
-    if not args.skip_ndlib:
-        small = ba_graph(args.ndlib_nodes, args.m, args.seed)
-        small_seeds = np.random.default_rng(args.seed).choice(
-            small.n, size=args.seeds, replace=False).tolist()
-        p = min(args.probs)
-        g = small.with_weights(f"uniform:{p}")
-        nd, nd_mean = time_ndlib(g, small_seeds, args.ndlib_runs, p)
-        ours, mean, _ = time_ours(g, small_seeds, args.runs, args.seed)
-        cy, cy_mean = time_cynetdiff(g, small_seeds, args.runs, p, args.seed)
-        per_nd, per_ours = nd / args.ndlib_runs, ours / args.runs
-        print(f"NDlib on {small.name} ({small.n:,} nodes), p={p}: NDlib {per_nd * 1e3:.1f} ms/run"
-              f" (mean {nd_mean:,.1f}, {args.ndlib_runs} runs), cynetdiff "
-              f"{cy / args.runs * 1e3:.3f} ms/run (mean {cy_mean:,.1f}), downline "
-              f"{per_ours * 1e3:.3f} ms/run (mean {mean:,.1f}) -> {per_nd / per_ours:,.0f}x "
-              f"faster than NDlib")
+    print(f"downline vs cynetdiff, downline on {numba.get_num_threads()} numba thread(s), "
+          f"cynetdiff on 1; medians of {args.repeats} alternating runs; {load()}")
+    print(f"{'workload':<11} {'graph':<28} {'runs':>7} {'downline':>9} {'cynetdiff':>10} "
+          f"{'ratio':>7}")
+    if {"ic-wc", "lt"} & set(wanted):
+        if not FACEBOOK.exists():
+            print(f"ic-wc / lt skipped: {FACEBOOK} not found")
+        else:
+            fb = read_graph(FACEBOOK, weights="wc", name="ego-Facebook WC")
+            if "ic-wc" in wanted:
+                seeds = fb.index_of(IC_SEEDS.read_text().split()).tolist()
+                side_by_side("ic-wc", fb, "ic", seeds, 10_000 // scale, None, args.repeats,
+                             args.seed)
+            if "lt" in wanted:
+                seeds = fb.index_of(LT_SEEDS.read_text().split()).tolist()
+                side_by_side("lt", fb, "lt", seeds, 10_000 // scale, None, args.repeats,
+                             args.seed)
+    if "ic-uniform" in wanted:
+        base = ba_graph(nodes, args.m, args.seed)
+        g = base.with_weights(f"uniform:{args.p}")
+        seeds = np.random.default_rng(args.seed).choice(g.n, 50, replace=False).tolist()
+        side_by_side("ic-uniform", g, "ic", seeds, 1000 // scale, args.p, args.repeats,
+                     args.seed)
+    if args.ndlib:
+        small = ba_graph(5_000, args.m, args.seed).with_weights(f"uniform:{args.p}")
+        seeds = np.random.default_rng(args.seed).choice(small.n, 50, replace=False).tolist()
+        nd, nd_mean = time_ndlib(small, seeds, 20, args.p)
+        t = time.perf_counter()
+        mean = simulate(small, "ic", small.label_of(seeds), runs=1000, seed=args.seed).mean
+        ours = (time.perf_counter() - t) / 1000
+        print(f"NDlib on {small.name}: {nd / 20 * 1e3:.1f} ms/run (mean {nd_mean:,.1f}), "
+              f"downline {ours * 1e3:.3f} ms/run (mean {mean:,.1f}) -> "
+              f"{nd / 20 / ours:,.0f}x faster than NDlib")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,11 @@ class ChunkTask:
     seeds: np.ndarray
     max_steps: int
     uniform_p: float = -1.0
+    # IC with per-edge probabilities: out-edges sorted by probability (see _kernels).
+    order_targets: np.ndarray | None = None
+    order_probs: np.ndarray | None = None
+    order_cum: np.ndarray | None = None
+    order_none_after: np.ndarray | None = None
     # Migration only.
     share_w: np.ndarray | None = None
     owner: np.ndarray | None = None
@@ -121,6 +126,12 @@ def run_chunk(task: ChunkTask, runs: int, key: int) -> ChunkResult:
     """
     blocks = max(1, min(numba.get_num_threads(), runs))
     k = np.uint64(key)
+    if task.model == "ic" and task.order_targets is not None:
+        sizes, per_step, examined = _kernels.ic_subset_batch(
+            task.indptr, task.order_targets, task.order_probs, task.order_cum,
+            task.order_none_after, task.seeds, k, runs, task.max_steps, blocks,
+        )
+        return ChunkResult(sizes, _trim(per_step.sum(axis=0)), int(examined.sum()))
     if task.model == "ic":
         sizes, per_step, examined = _kernels.ic_batch(
             task.indptr, task.indices, task.probs, task.uniform_p, task.seeds, k, runs,
@@ -188,6 +199,31 @@ def _prepared(graph: Graph) -> _Prepared:
     return got
 
 
+SUBSET_INDEX_MAX_BYTES = 1 << 30
+"""Largest sorted out-edge index (24 bytes per edge) kept per graph for IC subset sampling.
+
+Graphs above it simulate IC with one coin per edge instead."""
+
+_ORDERED: weakref.WeakKeyDictionary[Graph, tuple[np.ndarray, ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _ordered_out_edges(graph: Graph) -> tuple[np.ndarray, ...] | None:
+    """Out-edges sorted by probability per node, built once per (immutable) graph.
+
+    None when the index would exceed :data:`SUBSET_INDEX_MAX_BYTES`. The cache holds the
+    graph weakly, so the index goes with the graph.
+    """
+    got = _ORDERED.get(graph)
+    if got is None:
+        if 24 * graph.m > SUBSET_INDEX_MAX_BYTES:
+            return None
+        got = _kernels.order_out_edges(graph.indptr, graph.indices, graph.probs)
+        _ORDERED[graph] = got
+    return got
+
+
 def _check_lt(graph: Graph, prep: _Prepared) -> None:
     over = np.flatnonzero(prep.in_weight > 1.0 + LT_TOLERANCE)
     if over.size:
@@ -215,6 +251,12 @@ def make_task(
     prep = _prepared(graph)
     max_steps = -1 if steps is None else steps
     if name == "ic":
+        ordered = _ordered_out_edges(graph) if prep.uniform_p < 0.0 else None
+        if ordered is not None:
+            targets, probs, cum, none_after = ordered
+            return ChunkTask("ic", graph.indptr, graph.indices, graph.probs, seed_indices,
+                             max_steps, order_targets=targets, order_probs=probs,
+                             order_cum=cum, order_none_after=none_after)
         return ChunkTask("ic", graph.indptr, graph.indices, graph.probs, seed_indices,
                          max_steps, uniform_p=prep.uniform_p)
     if name == "lt":
