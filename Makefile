@@ -16,6 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	sh scripts/ensure-tesseract.sh
+	$(BIN)/downline warmup
 	$(BIN)/downline demo
 
 test: $(STAMP)

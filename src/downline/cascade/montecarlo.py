@@ -18,11 +18,10 @@ import functools
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
-import pandas as pd
 
 from downline.cascade import _kernels
 from downline.cascade.models import Migration, model_name
@@ -32,6 +31,9 @@ from downline.common.rng import root_seed, stream_seeds
 from downline.engine import LocalBackend
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_CHUNK_RUNS",
@@ -457,6 +459,8 @@ def _aggregate(
 
 
 def _steps_table(graph: Graph, task: ChunkTask, events: np.ndarray) -> pd.DataFrame:
+    import pandas as pd
+
     mean = events.mean(axis=0)
     moved = mean[:, _kernels.EV_MOVED]
     d_old = mean[:, _kernels.EV_DROPPED_OLD]
@@ -480,6 +484,8 @@ def _steps_table(graph: Graph, task: ChunkTask, events: np.ndarray) -> pd.DataFr
 
 def _first_movers_table(graph: Graph, task: ChunkTask, extra: dict[str, np.ndarray]
                         ) -> pd.DataFrame:
+    import pandas as pd
+
     k = int(task.seeds.shape[0])
     assert task.owner is not None
     territory = np.bincount(task.owner[task.owner >= 0], minlength=k)[:k] - 1

@@ -7,10 +7,12 @@ They carry the model parameters and the seed that produced them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CI_Z", "MigrationResult", "SpreadEstimate"]
 
@@ -113,10 +115,18 @@ class SpreadEstimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The mean adoption curve: columns ``step, adopters, new_adopters``."""
+        import pandas as pd
+
         new = np.diff(self.curve, prepend=0.0)
         return pd.DataFrame(
             {"step": np.arange(self.curve.shape[0]), "adopters": self.curve, "new_adopters": new}
         )
+
+
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd  # with the first migration result, not with this module
+
+    return pd.DataFrame()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,8 +151,8 @@ class MigrationResult(SpreadEstimate):
         new platform at the end, newcomers who joined under them included).
     """
 
-    steps_table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    first_movers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    steps_table: pd.DataFrame = field(default_factory=_empty_frame)
+    first_movers: pd.DataFrame = field(default_factory=_empty_frame)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-step table (see ``steps_table``)."""

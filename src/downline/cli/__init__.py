@@ -20,6 +20,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: flags shown as flags (``--reverse / --no-reverse``, ``--json``)
+    # rather than with a ``<bool>`` type column, and no rich import for ``--help``.
+    rich_markup_mode=None,
 )
 
 
@@ -42,6 +45,12 @@ _register_all()
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning `downline` errors into one-line messages."""
+    args = sys.argv[1:] if argv is None else argv
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command is not None and "--help" not in args:
+        from downline.cli.warmup import hint_if_cold
+
+        hint_if_cold(command)
     try:
         # Without standalone mode, an Exit raised by a command comes back as its code.
         code = app(args=argv, standalone_mode=False)

@@ -8,10 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from typer.exceptions import Abort, Exit, TyperException
 
-from downline.common.serialize import dumps
 from downline.errors import DownlineError
 
 # Modules of this package that register commands, in help order.
@@ -25,6 +23,7 @@ AREA_MODULES = (
     "pitch",
     "serve",
     "demo",
+    "warmup",
 )
 
 EXIT_EXCEPTIONS = (DownlineError, TyperException, Exit, Abort)
@@ -51,6 +50,8 @@ def report_exit(exc: BaseException) -> int:
 
 def print_json(obj: Any) -> None:
     """Write ``obj`` to stdout as JSON (NumPy values converted, NaN as null)."""
+    from downline.common.serialize import dumps  # NumPy, pandas: only when printing JSON
+
     sys.stdout.write(dumps(obj, indent=2) + "\n")
 
 
@@ -66,6 +67,14 @@ def progress_bar(
     if not enabled or not err_console.is_terminal:
         yield lambda done, total=None: None
         return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -100,10 +109,11 @@ def open_graph(
 
     from downline.errors import InputError
     from downline.graph import read_graph
-    from downline.store import Workspace, default_workspace_path
 
     if Path(target).exists():
         return read_graph(target, weights=weights, seed=seed, **read_options)
+    from downline.store import Workspace, default_workspace_path  # DuckDB, pandas
+
     ws_path = Path(workspace) if workspace else default_workspace_path()
     if ws_path.exists():
         with Workspace(ws_path, read_only=True) as ws:
@@ -145,10 +155,11 @@ def open_genealogy(target: str, workspace: str | None = None) -> Any:
 
     from downline.errors import InputError
     from downline.genealogy import read_genealogy
-    from downline.store import Workspace, default_workspace_path
 
     if Path(target).exists():
         return read_genealogy(Path(target))
+    from downline.store import Workspace, default_workspace_path  # DuckDB, pandas
+
     ws_path = Path(workspace) if workspace else default_workspace_path()
     if ws_path.exists():
         with Workspace(ws_path, read_only=True) as ws:

@@ -13,13 +13,6 @@ import typer
 from rich.table import Table
 
 from downline.cli._common import console, open_genealogy, print_json
-from downline.genealogy import (
-    attrition,
-    downline_report,
-    generate_genealogy,
-    recruits_per_period,
-    write_genealogy,
-)
 
 __all__ = ["register"]
 
@@ -53,6 +46,8 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Downline size, depth, levels, legs, recruits and attrition of a genealogy."""
+    from downline.genealogy import attrition, downline_report, recruits_per_period
+
     gen = open_genealogy(file, workspace)
     summary = downline_report(gen, member, at=at)
     recruits = recruits_per_period(gen, freq, member=member)
@@ -134,6 +129,8 @@ def generate(
     roots: Annotated[int, typer.Option("--roots", help="Number of founders.")] = 1,
 ) -> None:
     """Write a synthetic genealogy (preferential-attachment recruiting, attrition)."""
+    from downline.genealogy import generate_genealogy, write_genealogy
+
     gen = generate_genealogy(
         n, seed=seed, start=start, periods=periods, attrition_rate=attrition_rate, roots=roots
     )

@@ -114,9 +114,10 @@ def info(
 ) -> None:
     """Describe a graph (sizes, degrees, components) or list the workspace."""
     from downline.graph import describe
-    from downline.store import Workspace, default_workspace_path
 
     if target is None:
+        from downline.store import Workspace, default_workspace_path
+
         path = workspace or str(default_workspace_path())
         if not Path(path).exists():
             from downline.errors import InputError

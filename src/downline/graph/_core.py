@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from downline.errors import GraphError, ParameterError
 from downline.graph import _kernels
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CSR", "DuplicatePolicy", "Graph", "SelfLoopPolicy"]
 
@@ -344,6 +346,8 @@ class Graph:
     def edges(self) -> pd.DataFrame:
         """The edge list as a DataFrame with columns ``source, target, p`` (labels)."""
         src = np.repeat(np.arange(self.n, dtype=np.int64), self.out_degree())
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "source": self.labels[src],

@@ -1,14 +1,19 @@
-"""Conversions between :class:`~downline.graph.Graph` and networkx graphs."""
+"""Conversions between :class:`~downline.graph.Graph` and networkx graphs.
+
+networkx is imported by the functions that need it, not with this module.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from downline.errors import FormatError, GraphError
 from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["from_networkx", "to_networkx"]
 
@@ -94,6 +99,8 @@ def to_networkx(graph: Graph, *, weight: str = "p") -> nx.DiGraph:
     >>> round(to_networkx(g)["a"]["b"]["p"], 3)
     0.3
     """
+    import networkx as nx
+
     multi = graph.meta.get("duplicates") == "keep" and graph.meta.get("duplicates_found", 0)
     out: nx.DiGraph = nx.MultiDiGraph() if multi else nx.DiGraph()
     out.add_nodes_from(graph.labels.tolist())

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import networkx as nx
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -150,6 +149,8 @@ def read_graph(
             limits=limits, **policies,
         )
     elif fmt in ("graphml", "gexf"):
+        import networkx as nx
+
         reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
         try:
             nxg = reader(p)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from downline.graph._core import Graph
 
@@ -34,6 +32,9 @@ def describe(graph: Graph) -> dict[str, Any]:
     n, m = graph.n, graph.m
     outdeg = graph.out_degree()
     indeg = graph.in_degree()
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     adj = csr_matrix(
         (np.ones(m, dtype=np.int8), graph.indices, graph.indptr), shape=(n, n)
     )
