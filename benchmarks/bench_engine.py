@@ -60,7 +60,7 @@ def main() -> None:
     sets = args.rr_sets
     numba.set_num_threads(1)
     t = time.perf_counter()
-    local = RRSets(g, "ic", entropy=1, stream=0, workers=1)
+    local = RRSets(g, "ic", entropy=1, stream=0, threads=1)
     local.extend_to(sets)
     report["rr_inprocess_1thread_s"] = time.perf_counter() - t
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)

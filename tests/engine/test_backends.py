@@ -145,3 +145,35 @@ def test_kernel_threads_on_an_existing_cluster(monkeypatch):
             DaskBackend(address)
     with pytest.raises(ParameterError, match="kernel_threads"):
         DaskBackend(workers=1, kernel_threads=0)
+
+
+def test_local_backend_on_threads_keeps_task_order():
+    slow_first = [0.2, 0.0, 0.1, 0.0]
+
+    def fn(shared, delay):
+        time.sleep(delay)
+        return delay * shared["k"]
+
+    assert LocalBackend(threads=3).map(fn, {"k": 10}, slow_first) == [2.0, 0.0, 1.0, 0.0]
+    assert list(LocalBackend(threads=2).imap(fn, {"k": 1}, slow_first)) == slow_first
+    with pytest.raises(ParameterError, match="threads"):
+        LocalBackend(threads=0)
+
+
+def _mapped_name(shared, task):
+    a = shared["a"]
+    return getattr(a, "filename", None), float(a[task])
+
+
+def test_memory_mapped_arrays_travel_as_file_names(dask2, tmp_path):
+    from downline.engine.backends import _by_reference, _MappedFile, _resolved
+
+    np.save(tmp_path / "a.npy", np.arange(10, dtype=np.float64))
+    mapped = np.load(tmp_path / "a.npy", mmap_mode="r")
+    shipped = _by_reference({"a": mapped, "b": np.ones(3), "c": mapped[2:]})
+    assert isinstance(shipped["a"], _MappedFile)
+    assert not isinstance(shipped["b"], _MappedFile)
+    assert not isinstance(shipped["c"], _MappedFile)  # a view: its offset would be stale
+    assert np.array_equal(_resolved(shipped)["a"], mapped)
+    out = dask2.map(_mapped_name, {"a": mapped}, [3, 7])
+    assert out == [(str(tmp_path / "a.npy"), 3.0), (str(tmp_path / "a.npy"), 7.0)]

@@ -47,7 +47,7 @@ def test_heap_bound_greedy_equals_the_sorting_greedy(k: int, entropy: int) -> No
     dst = rng.integers(0, n, 5000)
     keep = src != dst
     g = Graph.from_edges(src[keep], dst[keep]).with_weights("wc")
-    rr = RRSets(g, "ic", entropy=entropy, workers=1)
+    rr = RRSets(g, "ic", entropy=entropy, threads=1)
     rr.extend_to(3 * 4096)
     iptr, ids = rr.inverted_index()
     seeds, gains, covered, bound = _kernels.greedy_max_coverage(

@@ -97,9 +97,9 @@ def test_gains_decrease_roughly(facebook_imm: SeedSet) -> None:
 
 
 def test_same_seed_same_answer_any_worker_count(nethept: Graph) -> None:
-    a = imm(nethept, 10, eps=0.3, seed=5, workers=1)
-    b = imm(nethept, 10, eps=0.3, seed=5, workers=2)
-    c = imm(nethept, 10, eps=0.3, seed=6, workers=2)
+    a = imm(nethept, 10, eps=0.3, seed=5, threads=1)
+    b = imm(nethept, 10, eps=0.3, seed=5, threads=2)
+    c = imm(nethept, 10, eps=0.3, seed=6, threads=2)
     assert a.seeds == b.seeds
     assert a.spread_estimate == b.spread_estimate
     assert a.params["rr_stored_ids"] == b.params["rr_stored_ids"]

@@ -97,11 +97,11 @@ def test_chunks_are_pure_functions_of_their_index(chain: Graph) -> None:
 
 
 def test_collection_grows_in_whole_chunks(chain: Graph) -> None:
-    one = RRSets(chain, "ic", entropy=9, workers=1)
+    one = RRSets(chain, "ic", entropy=9, threads=1)
     one.extend_to(10)
     assert len(one) == CHUNK_SIZE
     one.extend_to(3 * CHUNK_SIZE)
-    two = RRSets(chain, "ic", entropy=9, workers=2)
+    two = RRSets(chain, "ic", entropy=9, threads=2)
     two.extend_to(3 * CHUNK_SIZE)
     assert np.array_equal(one.offsets, two.offsets)
     assert np.array_equal(one.members, two.members)
@@ -146,18 +146,18 @@ def test_reach_agrees_with_monte_carlo(nethept: Graph, mc) -> None:
 
 
 @pytest.mark.parametrize("model", ["ic", "lt"])
-@pytest.mark.parametrize("workers", [1, 3])
+@pytest.mark.parametrize("threads", [1, 3])
 def test_reach_counts_the_same_sets_as_a_stored_collection(
-    nethept: Graph, model: str, workers: int
+    nethept: Graph, model: str, threads: int
 ) -> None:
     # reach streams its chunks and keeps only counts; they must be those of the
     # collection RRSets holds for the same entropy and stream, whatever the threads.
     theta = 10 * CHUNK_SIZE + 5  # not a whole number of chunks: rounds up to 11
     graph = nethept if model == "ic" else nethept.with_weights("wc")
     seen = []
-    r = reach(graph, model=model, rr_sets=theta, seed=11, workers=workers,
+    r = reach(graph, model=model, rr_sets=theta, seed=11, threads=threads,
               progress=lambda done, total: seen.append((done, total)))
-    stored = RRSets(graph, model, entropy=11, stream=0, workers=1)
+    stored = RRSets(graph, model, entropy=11, stream=0, threads=1)
     stored.extend_to(theta)
     assert r.rr_sets == len(stored) == 11 * CHUNK_SIZE
     expected = graph.n * (stored.node_counts() / len(stored))

@@ -14,7 +14,6 @@ result types (:mod:`downline.cascade.results`).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -385,12 +384,10 @@ def _run(
         if progress is not None:
             progress(sum(counts[:done_chunks]), runs)
 
-    shared: dict[str, Any] = {"task": task}
-    folder = graph.meta.get("csr_folder")
-    if folder and getattr(backend, "name", "") == "dask":
-        # Memory-mapped graph: workers open the files, only the rest is shipped.
-        shared = {"task": dataclasses.replace(task, indptr=None, indices=None),
-                  "csr_folder": folder}
+    # The edge arrays travel beside the task: a backend can then ship memory-mapped
+    # ones (a graph from open_csr) as file names (see downline.engine).
+    shared = {"task": dataclasses.replace(task, indptr=None, indices=None, probs=None),
+              "indptr": task.indptr, "indices": task.indices, "probs": task.probs}
     runner = backend if backend is not None else LocalBackend()
     results = runner.map(_chunk_on_worker, shared, list(zip(counts, keys, strict=True)),
                          progress=chunk_progress)
@@ -400,21 +397,9 @@ def _run(
 def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int]) -> ChunkResult:
     """One chunk on an execution backend: the task arrays arrive once, as ``shared``."""
     runs, key = job
-    task = shared["task"]
-    if "csr_folder" in shared:
-        indptr, indices = _open_structure(shared["csr_folder"])
-        task = dataclasses.replace(task, indptr=indptr, indices=indices)
+    task = dataclasses.replace(shared["task"], indptr=shared["indptr"],
+                               indices=shared["indices"], probs=shared["probs"])
     return run_chunk(task, runs, key)
-
-
-@functools.lru_cache(maxsize=4)
-def _open_structure(folder: str) -> tuple[np.ndarray, np.ndarray]:
-    """The memory-mapped CSR structure written by ``downline.engine.edgelist_to_csr``."""
-    from pathlib import Path
-
-    root = Path(folder)
-    return (np.load(root / "indptr.npy", mmap_mode="r"),
-            np.load(root / "indices.npy", mmap_mode="r"))
 
 
 def _aggregate(

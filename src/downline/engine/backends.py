@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import mmap
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
 
 from downline.common.progress import Progress
 from downline.errors import DownlineError, ParameterError
@@ -15,6 +21,7 @@ __all__ = [
     "Backend",
     "DaskBackend",
     "LocalBackend",
+    "default_threads",
     "get_backend",
 ]
 
@@ -43,6 +50,15 @@ class Backend(Protocol):
         """Apply ``fn`` to each task with the shared data; results in task order."""
         ...
 
+    def imap(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> Iterator[Any]:
+        """Like :meth:`map`, but yield each result in task order as soon as it is here."""
+        ...
+
     def keep(
         self,
         fn: Callable[[Mapping[str, Any], Any], Any],
@@ -65,16 +81,61 @@ class Backend(Protocol):
         ...
 
 
+def default_threads(threads: int | None = None) -> int:
+    """Threads of this process for chunk work: ``threads``, else the number of CPUs.
+
+    Examples
+    --------
+    >>> default_threads(3)
+    3
+    >>> default_threads() >= 1
+    True
+    """
+    if threads is None:
+        return max(1, os.cpu_count() or 1)
+    if isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 1:
+        raise ParameterError(f"threads must be a positive integer, not {threads!r}",
+                             field="threads")
+    return int(threads)
+
+
 class LocalBackend:
-    """Runs every chunk in this process, in order.
+    """Runs every chunk in this process: one after the other, or on ``threads`` threads.
+
+    Parameters
+    ----------
+    threads : int, optional
+        Chunks run at once on a thread pool; default 1 (in order, on the calling thread).
+        Only for chunk functions whose compiled kernels release the GIL (``nogil``) and
+        are not themselves parallel (``prange``): the RR-set samplers, say. The cascade
+        kernels parallelize inside each chunk and run with the default. The results do
+        not depend on it.
 
     Examples
     --------
     >>> LocalBackend().map(lambda shared, t: shared["k"] * t, {"k": 2}, [1, 2, 3])
     [2, 4, 6]
+    >>> LocalBackend(threads=2).map(lambda shared, t: shared["k"] * t, {"k": 2}, [1, 2, 3])
+    [2, 4, 6]
     """
 
     name = "local"
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = default_threads(threads)
+
+    def imap(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> Iterator[Any]:
+        if self.threads == 1 or len(tasks) <= 1:
+            for task in tasks:
+                yield fn(shared, task)
+            return
+        with ThreadPoolExecutor(max_workers=min(self.threads, len(tasks))) as pool:
+            yield from pool.map(lambda task: fn(shared, task), tasks)
 
     def map(
         self,
@@ -85,10 +146,10 @@ class LocalBackend:
         progress: Progress | None = None,
     ) -> list[Any]:
         out = []
-        for i, task in enumerate(tasks):
-            out.append(fn(shared, task))
+        for result in self.imap(fn, shared, tasks):
+            out.append(result)
             if progress is not None:
-                progress(i + 1, len(tasks))
+                progress(len(out), len(tasks))
         return out
 
     def keep(
@@ -115,6 +176,53 @@ class LocalBackend:
         self.close()
 
 
+@dataclass(frozen=True)
+class _MappedFile:
+    """A read-only memory-mapped ``.npy`` array, shipped as its file's name.
+
+    Workers on the same file system map the file themselves (once per process) instead
+    of receiving the array: a graph opened with :func:`downline.graph.open_csr` crosses
+    the network as a few hundred bytes.
+    """
+
+    path: str
+    offset: int
+    dtype: str
+    shape: tuple[int, ...]
+    order: str
+
+    @classmethod
+    def of(cls, value: Any) -> _MappedFile | None:
+        """The reference for a file-backed, read-only memmap; None for anything else."""
+        if not isinstance(value, np.memmap) or getattr(value, "filename", None) is None:
+            return None
+        # Only a whole mapping (its base is the mmap itself): a view's offset is stale.
+        if value.flags.writeable or not isinstance(value.base, mmap.mmap) or value.ndim != 1:
+            return None
+        return cls(str(value.filename), int(value.offset), value.dtype.str, value.shape,
+                   "F" if value.flags.f_contiguous and not value.flags.c_contiguous else "C")
+
+    def open(self) -> np.ndarray:
+        return _open_mapped(self)
+
+
+@functools.lru_cache(maxsize=32)
+def _open_mapped(ref: _MappedFile) -> np.ndarray:
+    return np.memmap(ref.path, dtype=np.dtype(ref.dtype), mode="r", offset=ref.offset,
+                     shape=ref.shape, order=ref.order)  # type: ignore[arg-type]
+
+
+def _by_reference(shared: Mapping[str, Any]) -> dict[str, Any]:
+    """``shared`` with its memory-mapped arrays replaced by their file references."""
+    return {key: _MappedFile.of(value) or value for key, value in shared.items()}
+
+
+def _resolved(shared: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not any(isinstance(v, _MappedFile) for v in shared.values()):
+        return shared
+    return {key: v.open() if isinstance(v, _MappedFile) else v for key, v in shared.items()}
+
+
 def _env_kernel_threads() -> int | None:
     raw = os.environ.get(KERNEL_THREADS_ENV)
     if not raw:
@@ -137,7 +245,7 @@ def _call_with_shared(
         import numba
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    return fn(shared, task)
+    return fn(_resolved(shared), task)
 
 
 class DaskBackend:
@@ -153,6 +261,11 @@ class DaskBackend:
         Worker processes of the local cluster.
     retries : int, default 2
         How many times Dask recomputes a chunk whose worker died.
+    map_files : bool, default True
+        Ship read-only memory-mapped arrays in the shared data (a graph from
+        :func:`downline.graph.open_csr`) as their file names: each worker maps the files
+        itself. Needs the workers to see the same files at the same paths (one machine,
+        or a shared file system); set False to ship the arrays' contents instead.
     kernel_threads : int, optional
         Threads each chunk's compiled kernel uses on its worker. Default: 1 on a local
         cluster (its worker processes already share this machine's cores); on a remote
@@ -173,7 +286,7 @@ class DaskBackend:
 
     def __init__(
         self, scheduler: str | None = None, *, workers: int = 2, retries: int = 2,
-        kernel_threads: int | None = None,
+        kernel_threads: int | None = None, map_files: bool = True,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -182,6 +295,7 @@ class DaskBackend:
         if workers < 1:
             raise ParameterError("workers must be at least 1", field="workers")
         self.retries = retries
+        self.map_files = bool(map_files)
         if kernel_threads is None:
             # Local workers share this machine's cores: one compiled-kernel thread each.
             # Workers of a remote cluster keep their own setting unless told otherwise.
@@ -248,6 +362,28 @@ class DaskBackend:
             raise
         return results
 
+    def imap(
+        self,
+        fn: Callable[[Mapping[str, Any], Any], Any],
+        shared: Mapping[str, Any],
+        tasks: Sequence[Any],
+    ) -> Iterator[Any]:
+        futures = self.keep(fn, shared, tasks)
+        try:
+            for i, f in enumerate(futures):
+                try:
+                    result = f.result()
+                except Exception as exc:
+                    raise EngineError(
+                        f"chunk {i} of {len(futures)} failed on the cluster: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                futures[i] = None
+                yield result
+        except BaseException:
+            self.client.cancel([f for f in futures if f is not None])
+            raise
+
     def _shared_future(self, shared: Mapping[str, Any]) -> Any:
         """The shared mapping on every worker, shipped once (``broadcast``).
 
@@ -258,7 +394,8 @@ class DaskBackend:
         cached = self._shared
         if cached is not None and cached[0] is shared:
             return cached[1]
-        future = self.client.scatter([dict(shared)], broadcast=True, hash=False)[0]
+        data = _by_reference(shared) if self.map_files else dict(shared)
+        future = self.client.scatter([data], broadcast=True, hash=False)[0]
         self._shared = (shared, future)
         return future
 

@@ -105,14 +105,14 @@ def _rr_memory_limit() -> float:
 
 def _rr_collection(
     graph: Graph, model: Model, entropy: int, stream: int, remote: bool,
-    workers: int | None, backend: Any,
+    threads: int | None, backend: Any,
 ) -> RRSets | RemoteRRSets:
     """A new collection on ``stream``: kept on the backend's workers, or gathered here."""
     if remote:
         if backend is None:
             raise ParameterError("rr_on_workers needs a backend", field="rr_on_workers")
         return RemoteRRSets(graph, model, entropy, stream, backend)
-    return RRSets(graph, model, entropy, stream=stream, workers=workers, backend=backend)
+    return RRSets(graph, model, entropy, stream=stream, threads=threads, backend=backend)
 
 
 def _estimate(
@@ -136,7 +136,7 @@ def imm(
     eps: float = 0.1,
     l: float = 1.0,  # noqa: E741 - the paper's name
     seed: int | np.random.Generator | None = None,
-    workers: int | None = None,
+    threads: int | None = None,
     progress: Progress | None = None,
     backend: Any = None,
     rr_on_workers: bool | None = None,
@@ -158,9 +158,9 @@ def imm(
     l : float, default 1.0
         Failure probability ``n^-l``.
     seed : int or numpy.random.Generator, optional
-        The same seed gives the same seeds on any number of workers.
-    workers : int, optional
-        Threads sampling RR sets (default: all CPUs).
+        The same seed gives the same seeds on any number of threads or workers.
+    threads : int, optional
+        Threads of this process sampling RR sets (default: all CPUs).
     progress : callable, optional
         Called as ``progress(done, total)`` with counts of RR sets.
     backend : downline.engine.Backend, optional
@@ -242,7 +242,7 @@ def imm(
         * n / eps_p**2
     )
     def collection(stream: int, remote: bool) -> RRSets | RemoteRRSets:
-        return _rr_collection(graph, model_name, entropy, stream, remote, workers, backend)
+        return _rr_collection(graph, model_name, entropy, stream, remote, threads, backend)
 
     sampling = collection(0, bool(rr_on_workers))
     lb = 1.0
@@ -308,7 +308,7 @@ def opim_c(
     eps: float = 0.1,
     l: float = 1.0,  # noqa: E741 - as in imm
     seed: int | np.random.Generator | None = None,
-    workers: int | None = None,
+    threads: int | None = None,
     progress: Progress | None = None,
     backend: Any = None,
     rr_on_workers: bool | None = None,
@@ -323,7 +323,7 @@ def opim_c(
 
     Parameters
     ----------
-    graph, k, model, eps, l, seed, workers, progress, backend
+    graph, k, model, eps, l, seed, threads, progress, backend
         As in :func:`imm`.
     rr_on_workers : bool, optional
         With a backend: keep both collections on its workers (as in :func:`imm`).
@@ -370,7 +370,7 @@ def opim_c(
     remote = bool(rr_on_workers)
 
     def collection(stream: int) -> RRSets | RemoteRRSets:
-        return _rr_collection(graph, model_name, entropy, stream, remote, workers, backend)
+        return _rr_collection(graph, model_name, entropy, stream, remote, threads, backend)
 
     first, second = collection(0), collection(1)
     size = math.ceil(theta0)

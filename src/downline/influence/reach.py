@@ -16,8 +16,6 @@ wherever it runs.
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ import pandas as pd
 
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
+from downline.engine import LocalBackend, default_threads
 from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
@@ -101,7 +100,7 @@ def reach(
     model: str = "ic",
     rr_sets: int | None = None,
     seed: int | np.random.Generator | None = None,
-    workers: int | None = None,
+    threads: int | None = None,
     progress: Progress | None = None,
     backend: Any = None,
 ) -> Reach:
@@ -115,8 +114,9 @@ def reach(
         How many RR sets to sample; default ``max(100_000, 10 n)``. A node of reach
         ``s`` gets a standard error of about ``sqrt(s n / rr_sets)``.
     seed : int or Generator, optional
-    workers : int, optional
-        Sampling threads (the result does not depend on it).
+    threads : int, optional
+        Sampling threads in this process, default the number of CPUs (the result does
+        not depend on it).
     progress : callable, optional
         ``progress(done, total)`` in RR sets.
     backend : downline.engine.Backend, optional
@@ -152,7 +152,7 @@ def reach(
     track = _Tracker(progress)
     chunks = -(-int(theta) // CHUNK_SIZE)
     track.expect(chunks * CHUNK_SIZE)
-    counts = _count_members(graph, model_name, entropy, chunks, workers, backend, track)
+    counts = _count_members(graph, model_name, entropy, chunks, threads, backend, track)
     total = chunks * CHUNK_SIZE
     p = counts / total
     estimate = n * p
@@ -173,40 +173,21 @@ def _counts_on_worker(shared: dict[str, Any], job: tuple[int, int, int, int]) ->
 
 
 def _count_members(
-    graph: Graph, model: str, entropy: int, chunks: int, workers: int | None,
+    graph: Graph, model: str, entropy: int, chunks: int, threads: int | None,
     backend: Any, track: _Tracker,
 ) -> np.ndarray:
     shared = _shared_arrays(graph, model)  # built once here, before threads share it
-    threads = max(1, workers or os.cpu_count() or 1)
-    # A few tasks per thread or worker, so that progress moves and a slow one is not last.
-    tasks = min(chunks, 4 * max(threads, 2) if backend is None else 64)
+    if backend is None:
+        backend = LocalBackend(threads=default_threads(threads))
+        # A few tasks per thread, so that progress moves and a slow one is not last.
+        tasks = min(chunks, 4 * max(backend.threads, 2))
+    else:
+        tasks = min(chunks, 64)
     step = math.ceil(chunks / tasks)
     jobs = [(entropy, 0, a, min(a + step, chunks)) for a in range(0, chunks, step)]
-
-    def done(job: tuple[int, int, int, int]) -> None:
-        track((job[3] - job[2]) * CHUNK_SIZE)
-
     total = np.zeros(graph.n, dtype=np.int64)
-    if backend is not None:
-        # Tasks finish in any order; all but the last job have ``step`` chunks.
-        reported = [0]
-
-        def finished(count: int, of: int) -> None:
-            sets = (chunks if count == of else min(count * step, chunks)) * CHUNK_SIZE
-            track(sets - reported[0])
-            reported[0] = sets
-
-        for part in backend.map(_counts_on_worker, shared, jobs, progress=finished):
-            total += part
-        return total
-    if threads == 1 or len(jobs) == 1:
-        for job in jobs:
-            total += _counts_on_worker(shared, job)
-            done(job)
-        return total
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for job, part in zip(jobs, pool.map(lambda j: _counts_on_worker(shared, j), jobs),
-                             strict=True):
-            total += part
-            done(job)
+    # In task order, summed as they come: one array of counts held here at a time.
+    for job, part in zip(jobs, backend.imap(_counts_on_worker, shared, jobs), strict=True):
+        total += part
+        track((job[3] - job[2]) * CHUNK_SIZE)
     return total

@@ -283,7 +283,7 @@ def influencer_report(
     celf_runs: int = 200,
     p: float = 0.5,
     seed: int | np.random.Generator | None = None,
-    workers: int | None = None,
+    threads: int | None = None,
     backend: Any = None,
     progress: Progress | None = None,
 ) -> InfluencerReport:
@@ -317,8 +317,8 @@ def influencer_report(
         One seed for everything; the Monte Carlo stream is shared by all methods.
     backend : downline.engine.Backend, optional
         Where RR-set sampling and the Monte Carlo chunks run (default: this process).
-    workers : int, optional
-        Threads sampling RR sets.
+    threads : int, optional
+        Threads of this process sampling RR sets.
     progress : callable, optional
         ``progress(done, total)`` in steps (one per method chosen and one per measured).
 
@@ -358,9 +358,9 @@ def influencer_report(
 
     choosers: dict[str, Callable[[], SeedSet]] = {
         "imm": lambda: imm(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
-                           workers=workers, progress=sub, backend=backend),
+                           threads=threads, progress=sub, backend=backend),
         "opim-c": lambda: opim_c(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
-                                 workers=workers, progress=sub, backend=backend),
+                                 threads=threads, progress=sub, backend=backend),
         "celf": lambda: celf(graph, k, model=model_name, runs=celf_runs, seed=entropy,
                              progress=sub),
         "degree": lambda: degree_ranking(graph, k),

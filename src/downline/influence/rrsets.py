@@ -4,22 +4,21 @@ A collection grows in chunks of a fixed number of RR sets. Chunk ``i`` of stream
 drawn from its own random stream, derived from the user's seed as
 ``SeedSequence(entropy, spawn_key=(s, i))`` (what ``SeedSequence(seed).spawn`` would
 hand out), so a chunk is a pure function of (graph, model, stream, index): chunks can run
-on any thread or worker, in any order, and the collection is the same. Here they run on a
-thread pool (the numba kernels release the GIL); a Dask backend only has to map
-:func:`sample_chunk` over chunk indices.
+on any thread or worker, in any order, and the collection is the same. They run on an
+execution backend of :mod:`downline.engine`: in this process on ``threads`` threads (the
+numba samplers release the GIL), or on a Dask cluster.
 """
 
 from __future__ import annotations
 
-import os
 import weakref
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
 
 from downline.common.rng import stream_seeds
+from downline.engine import LocalBackend, default_threads
 from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
@@ -123,9 +122,9 @@ class RRSets:
     stream : int
         Which family of streams to draw from; collections with different streams are
         independent.
-    workers : int, optional
-        Threads sampling chunks in parallel (default: the number of CPUs). The result
-        does not depend on it.
+    threads : int, optional
+        Threads of this process sampling chunks at once (default: the number of CPUs).
+        The result does not depend on it.
     backend : downline.engine.Backend, optional
         Sample the chunks there instead (a Dask cluster, say): the reverse CSR is
         broadcast to the workers once per graph and model, each chunk is one task, and
@@ -134,14 +133,14 @@ class RRSets:
 
     def __init__(
         self, graph: Graph, model: Model, entropy: int, stream: int = 0,
-        workers: int | None = None, backend: Any = None,
+        threads: int | None = None, backend: Any = None,
     ) -> None:
         self.graph = graph
-        self.backend = backend
+        self.threads = default_threads(threads)
+        self.backend = backend if backend is not None else LocalBackend(threads=self.threads)
         self.model = model
         self.entropy = entropy
         self.stream = stream
-        self.workers = max(1, workers or os.cpu_count() or 1)
         self._offsets = np.zeros(1024, dtype=np.int64)
         self._members = np.empty(1 << 16, dtype=np.int32)
         self._count = 0
@@ -184,31 +183,14 @@ class RRSets:
         need = -(-(int(total) - self._count) // CHUNK_SIZE)
         if need <= 0:
             return
-        first = self._chunks
-        jobs = range(first, first + need)
         shared = _shared_arrays(self.graph, self.model)  # built here, before threads share it
-
-        def run(i: int) -> tuple[np.ndarray, np.ndarray]:
-            return _chunk_on_worker(shared, (self.entropy, self.stream, i))
-
-        if self.backend is not None:
-            jobs_on_cluster = [(self.entropy, self.stream, i) for i in jobs]
-            self._append_all(self.backend.map(_chunk_on_worker, shared, jobs_on_cluster),
-                             progress)
-        elif self.workers == 1 or need == 1:
-            results = map(run, jobs)
-            self._append_all(results, progress)
-        else:
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                self._append_all(pool.map(run, jobs), progress)
-        self._chunks += need
-        self._index = None
-
-    def _append_all(self, results, progress: Callable[[int], None] | None) -> None:
-        for offsets, members in results:
+        jobs = [(self.entropy, self.stream, i) for i in range(self._chunks, self._chunks + need)]
+        for offsets, members in self.backend.imap(_chunk_on_worker, shared, jobs):
             self._append(offsets, members)
             if progress is not None:
                 progress(CHUNK_SIZE)
+        self._chunks += need
+        self._index = None
 
     def _append(self, offsets: np.ndarray, members: np.ndarray) -> None:
         count = offsets.shape[0] - 1

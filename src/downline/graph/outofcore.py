@@ -2,8 +2,9 @@
 
 :func:`edgelist_to_csr` streams a text or Parquet edge list in batches (pyarrow's
 streaming CSV reader or Parquet row groups), never holding more than one batch of text,
-and writes the CSR arrays as ``.npy`` files that :func:`open_csr` maps read-only. Dask
-workers given the folder open the same files instead of receiving the arrays.
+and writes the CSR arrays as ``.npy`` files that :func:`open_csr` maps read-only. An
+execution backend on Dask ships such arrays as their file names, and each worker maps the
+same files (see :mod:`downline.engine`).
 
 Three passes over the input: (1) which ids occur and the out-degree of each; (2) every
 edge's packed ``(target, edge number)`` key scattered into its source row, and its
@@ -31,10 +32,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from downline.engine import _kernels
 from downline.errors import FormatError, GraphError
-from downline.graph import Graph
-from downline.graph import _kernels as graph_kernels
+from downline.graph import _kernels
+from downline.graph._core import Graph
 
 __all__ = ["edgelist_to_csr", "open_csr"]
 
@@ -193,9 +193,9 @@ def edgelist_to_csr(
     probs = np.lib.format.open_memmap(tmp / "probs_full.npy", mode="w+", dtype=np.float32,
                                       shape=(m,))
     indptr = np.zeros(n + 1, dtype=np.int64)
-    graph_kernels.sort_rows(indptr0, keys)
-    dup_code = graph_kernels.DUP_KEEP if duplicates == "keep" else graph_kernels.DUP_DROP
-    k, _, n_self, n_dup = graph_kernels.emit_rows(indptr0, keys, probs_in_order,
+    _kernels.sort_rows(indptr0, keys)
+    dup_code = _kernels.DUP_KEEP if duplicates == "keep" else _kernels.DUP_DROP
+    k, _, n_self, n_dup = _kernels.emit_rows(indptr0, keys, probs_in_order,
                                                   self_loops == "drop", dup_code, indices,
                                                   probs, indptr)
     k = int(k)
@@ -239,7 +239,6 @@ def open_csr(folder: str | os.PathLike[str]) -> Graph:
     if not (root / "meta.json").exists():
         raise FormatError("not a CSR folder made by edgelist_to_csr", path=root)
     meta = json.loads((root / "meta.json").read_text())
-    # Backends that share a file system ship this path to workers instead of the arrays.
     meta["csr_folder"] = str(root.resolve())
     arrays = {name: np.load(root / f"{name}.npy", mmap_mode="r")
               for name in ("indptr", "indices", "probs")}

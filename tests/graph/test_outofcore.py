@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from downline.cascade import simulate
-from downline.engine import DaskBackend, edgelist_to_csr, open_csr
+from downline.engine import DaskBackend
 from downline.errors import FormatError, GraphError
-from downline.graph import read_graph
+from downline.graph import edgelist_to_csr, open_csr, read_graph
 
 
 def _same(a, b):
@@ -28,7 +28,7 @@ def test_matches_in_memory_reader(shared_data, tmp_path, name):
 
 
 def test_small_batches_duplicates_and_self_loops(tmp_path, monkeypatch):
-    from downline.engine import outofcore
+    from downline.graph import outofcore
 
     rng = np.random.default_rng(2)
     src, dst = rng.integers(0, 300, 20_000), rng.integers(0, 300, 20_000)
