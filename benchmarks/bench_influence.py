@@ -161,7 +161,7 @@ def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: b
     def ours(fn):
         def run(rep: int):
             t0 = time.perf_counter()
-            s = fn(g, k, eps=eps, seed=rep, workers=1)
+            s = fn(g, k, eps=eps, seed=rep, threads=1)
             return time.perf_counter() - t0, [int(x) for x in s.seeds], s.spread_estimate
         return run
 
@@ -216,7 +216,7 @@ def main() -> int:
         for t in tools:
             t.prepare(name)
         t0 = time.perf_counter()
-        opim_c(g, args.k, eps=eps_list[0], seed=999, workers=1)
+        opim_c(g, args.k, eps=eps_list[0], seed=999, threads=1)
         first = time.perf_counter() - t0
         print(f"\n{label}: {g.n:,} nodes, {g.m:,} arcs; downline opim_c first call "
               f"(compile or cache load included) {first:.2f} s")
