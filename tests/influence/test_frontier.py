@@ -111,7 +111,7 @@ def _exact_rr_distribution(g: Graph) -> dict[tuple[int, frozenset[int]], float]:
 def test_subset_sampler_draws_the_exact_rr_set_distribution() -> None:
     g = _skewed_graph()
     exact = _exact_rr_distribution(g)
-    rr = RRSets(g, "ic", entropy=4, workers=1)
+    rr = RRSets(g, "ic", entropy=4, threads=1)
     rr.extend_to(100 * 4096)
     seen: dict[tuple[int, frozenset[int]], int] = {}
     offsets, members = rr.offsets, rr.members
@@ -160,7 +160,7 @@ def test_subset_sampler_matches_the_plain_sampler_on_skewed_weights() -> None:
     g = Graph.from_indices(src, dst, np.minimum(w, 1.0), np.arange(n))
     plain_count = 30_000
     plain = _plain_rr_sets(g, plain_count, seed=3) / plain_count
-    rr = RRSets(g, "ic", entropy=5, workers=1)
+    rr = RRSets(g, "ic", entropy=5, threads=1)
     rr.extend_to(40 * 4096)
     fast = rr.node_counts() / len(rr)
     se = np.sqrt(plain * (1 - plain) / plain_count + fast * (1 - fast) / len(rr))
