@@ -69,11 +69,12 @@ def synthetic(n: int = EPINIONS_NODES, arcs: int = EPINIONS_ARCS, seed: int = 0)
     """A seeded directed configuration graph with power-law in- and out-degrees.
 
     Out- and in-degree sequences follow Pareto weights with exponent 2.0 (capped at
-    ``3 sqrt(n)``), stubs are paired at random, self-loops and repeated arcs dropped and
-    replaced by fresh pairs until exactly ``arcs`` arcs remain; weights WC.
+    3,035, soc-Epinions1's largest in-degree), stubs are paired at random, self-loops
+    and repeated arcs dropped and replaced by fresh pairs until exactly ``arcs`` arcs
+    remain; weights WC.
     """
     rng = np.random.default_rng(seed)
-    cap = 3.0 * np.sqrt(n)
+    cap = 3_035.0
     out_stubs = np.repeat(np.arange(n), _power_law_degrees(rng, n, arcs, 2.0, cap))
     in_stubs = np.repeat(np.arange(n), _power_law_degrees(rng, n, arcs, 2.0, cap))
     pairs = np.unique(out_stubs * n + rng.permutation(in_stubs))
@@ -179,8 +180,8 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=5, help="alternating runs per tool")
     parser.add_argument("--eps", default="0.1,0.05")
     parser.add_argument("-k", type=int, default=50)
-    parser.add_argument("--mc-runs", type=int, default=10_000,
-                        help="Monte Carlo runs scoring each seed set")
+    parser.add_argument("--mc-runs", type=int, default=2_000,
+                        help="Monte Carlo runs scoring each run's seed set")
     parser.add_argument("--quick", action="store_true", help="ego-Facebook only, 2 reps")
     parser.add_argument("--hist", action="store_true", help="also SUBSIM's HIST mode")
     parser.add_argument("--no-imm", action="store_true", help="leave IMM out")
@@ -209,7 +210,9 @@ def main() -> int:
         graphs.append(("configuration 75,879n/508,837a", synthetic()))
         print(f"configuration graph built in {time.perf_counter() - t0:.1f} s")
 
-    rows = []
+    print(f"\nk={args.k}, IC-WC, one thread, medians of {reps} alternating runs; MC spread = "
+          f"mean over the runs of each run's seeds scored by {args.mc_runs:,} Monte Carlo "
+          f"runs (one stream for all), +- 1.96 sd / sqrt(runs)")
     for label, g in graphs:
         name = re.sub(r"\W+", "", label.split()[0].lower())
         write_tool_inputs(g, folder, name)
@@ -219,43 +222,49 @@ def main() -> int:
         opim_c(g, args.k, eps=eps_list[0], seed=999, threads=1)
         first = time.perf_counter() - t0
         print(f"\n{label}: {g.n:,} nodes, {g.m:,} arcs; downline opim_c first call "
-              f"(compile or cache load included) {first:.2f} s")
+              f"(compile or cache load included) {first:.2f} s; load "
+              f"{os.getloadavg()[0]:.2f}")
         for eps in eps_list:
-            runners = _runners(tools, g, name, args.k, eps, args.hist, not args.no_imm)
-            results: dict[str, list] = {lab: [] for lab, _ in runners}
-            for rep in range(reps):
-                shift = rep % len(runners)
-                for lab, fn in runners[shift:] + runners[:shift]:
-                    results[lab].append(fn(rep))
-            mc_seed = 20_261_201
-            scored = {}
-            for lab, runs in results.items():
-                idx = g.index_of(runs[0][1])
-                est = spread(g, "ic", idx, runs=args.mc_runs, seed=mc_seed)
-                scored[lab] = est
-            base = {lab: statistics.median(r[0] for r in results[lab]) for lab in results}
-            for lab in results:
-                rows.append((label, eps, lab, base[lab], [r[0] for r in results[lab]],
-                             statistics.median(r[2] for r in results[lab]), scored[lab], base))
-    print(f"\nk={args.k}, IC-WC, one thread, medians of {reps} alternating runs; spread = "
-          f"Monte Carlo, {args.mc_runs:,} runs of the first run's seeds, one stream for all")
+            _compare(g, label, name, tools, eps, reps, args)
+    print(f"\nload after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+def _compare(g: Graph, label: str, name: str, tools: list[Tool], eps: float, reps: int,
+             args: argparse.Namespace) -> None:
+    """Alternating runs of every tool at one eps, then one table."""
+    runners = _runners(tools, g, name, args.k, eps, args.hist, not args.no_imm)
+    results: dict[str, list] = {lab: [] for lab, _ in runners}
+    for rep in range(reps):
+        shift = rep % len(runners)
+        for lab, fn in runners[shift:] + runners[:shift]:
+            try:
+                results[lab].append(fn(rep))
+            except subprocess.CalledProcessError as exc:
+                print(f"  {lab} failed on {label} (eps {eps}): exit {exc.returncode}")
+    results = {lab: r for lab, r in results.items() if r}
+    # Every run's seeds, scored by the same simulator and stream.
+    scored = {lab: [spread(g, "ic", g.index_of(r[1]), runs=args.mc_runs,
+                           seed=20_261_201).mean for r in runs]
+              for lab, runs in results.items()}
+    med = {lab: statistics.median(r[0] for r in runs) for lab, runs in results.items()}
+    ref_spread = statistics.mean(scored["OPIM-C"]) if "OPIM-C" in scored else None
     header = (f"{'graph':32} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} "
               f"{'vs OPIM-C':>9} {'vs SUBSIM':>9} {'own est.':>9} {'MC spread':>16} "
               f"{'vs OPIM-C':>9}")
     print(header)
     print("-" * len(header))
-    for label, eps, lab, med, times, own, est, base in rows:
-        ref = base.get("OPIM-C")
-        sub = base.get("SUBSIM")
-        ref_spread = next((r[6].mean for r in rows if r[0] == label and r[1] == eps
-                           and r[2] == "OPIM-C"), None)
-        print(f"{label:32} {eps:>5} {lab:16} {med:>9.4f} {min(times):>8.4f} "
-              f"{(f'{med / ref:.2f}x' if ref else '-'):>9} "
-              f"{(f'{med / sub:.2f}x' if sub else '-'):>9} {own:>9,.0f} "
-              f"{est.mean:>9,.1f}±{1.96 * est.stderr:<6.1f} "
-              f"{(f'{est.mean / ref_spread - 1:+.2%}' if ref_spread else '-'):>9}")
-    print(f"\nload after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 0
+    for lab, runs in results.items():
+        ref, sub = med.get("OPIM-C"), med.get("SUBSIM")
+        est = scored[lab]
+        mean = statistics.mean(est)
+        half = 1.96 * statistics.stdev(est) / len(est) ** 0.5 if len(est) > 1 else 0.0
+        own = statistics.median(r[2] for r in runs)
+        print(f"{label:32} {eps:>5} {lab:16} {med[lab]:>9.4f} {min(r[0] for r in runs):>8.4f} "
+              f"{(f'{med[lab] / ref:.2f}x' if ref else '-'):>9} "
+              f"{(f'{med[lab] / sub:.2f}x' if sub else '-'):>9} {own:>9,.0f} "
+              f"{mean:>9,.1f}±{half:<6.1f} "
+              f"{(f'{mean / ref_spread - 1:+.2%}' if ref_spread else '-'):>9}", flush=True)
 
 
 if __name__ == "__main__":
