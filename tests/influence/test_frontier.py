@@ -219,3 +219,19 @@ def test_guarantee_against_the_exact_optimum(method: str) -> None:
         assert s.lower_bound <= value  # holds with probability 1 - n^-3
         assert s.params["opt_upper_bound"] >= opt
         assert abs(s.spread_estimate - value) <= 4.5 * s.stderr + 1e-9
+
+
+@pytest.mark.parametrize("method", ["opim_c", "imm"])
+def test_rr_sets_beyond_free_memory_are_refused(method: str, monkeypatch) -> None:
+    from downline.common import limits
+    from downline.errors import LimitError
+    from downline.influence import imm, opim_c
+
+    rng = np.random.default_rng(3)
+    g = Graph.from_edges(rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
+    g = g.with_weights("wc")
+    fn = opim_c if method == "opim_c" else imm
+    fn(g, 5, eps=0.02, seed=1, workers=1)  # fits
+    monkeypatch.setattr(limits, "available_memory", lambda: 200_000)
+    with pytest.raises(LimitError, match=r"RR sets.*raise eps"):
+        fn(g, 5, eps=0.02, seed=1, workers=1)

@@ -25,6 +25,7 @@ from downline.influence.report import (
 )
 from downline.influence.rrsets import RRSets, sample_chunk
 from downline.influence.seedset import SeedSet
+from downline.influence.warmup import warmup
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -44,4 +45,5 @@ __all__ = [
     "pagerank_ranking",
     "reach",
     "sample_chunk",
+    "warmup",
 ]

@@ -96,11 +96,27 @@ def _greedy(
     return seeds, gains, int(covered), float(bound)
 
 
+def _require_rr_memory(sets: float, per_set: float, indexed: float, what: str) -> None:
+    """Refuse (LimitError) RR sets that would not fit in memory here: ``sets`` sets of
+    ``per_set`` ids on average, ``indexed`` of them with an inverted index (4 bytes per
+    id more), int64 offsets per set."""
+    from downline.common.limits import require_memory
+
+    nbytes = sets * (per_set * 4.0 + 8.0) + indexed * per_set * 4.0
+    require_memory(nbytes, what=what,
+                   hint="raise eps, or keep the RR sets on Dask workers (rr_on_workers)")
+
+
 def _rr_memory_limit() -> float:
     """Half of the memory available now: above it, IMM keeps its RR sets on the workers."""
     import psutil
 
     return psutil.virtual_memory().available / 2.0
+
+
+def _per_set_size(rr: RRSets | RemoteRRSets) -> float:
+    """Mean number of ids per RR set of a collection (1 when it is empty)."""
+    return rr.stored_ids() / len(rr) if len(rr) else 1.0
 
 
 def _rr_collection(
@@ -271,6 +287,9 @@ def imm(
     # (the seeds' spread is at least about LB / 2, and the relative error of a
     # coverage estimate of spread s on V sets is about sqrt(n / (s V))).
     measure = min(theta, math.ceil(32.0 * n / (eps**2 * lb)))
+    if not remote:
+        _require_rr_memory(theta + measure, _per_set_size(sampling), theta,
+                           f"IMM's {theta + measure:,} RR sets (eps={eps:g}, k={k})")
     track.expect(theta + measure)
     selection = collection(1, remote)
     selection.extend_to(theta, track)
@@ -385,6 +404,9 @@ def opim_c(
                 track.expect(2 * held)
                 first.extend_to(held, track)
                 second.extend_to(held, track)
+        if not remote and len(first):
+            _require_rr_memory(2 * size, _per_set_size(first), size,
+                               f"OPIM-C's 2 x {size:,} RR sets (eps={eps:g}, k={k})")
         track.expect(2 * max(size - len(first), 0))
         first.extend_to(size, track)
         second.extend_to(size, track)
