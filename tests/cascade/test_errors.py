@@ -45,7 +45,7 @@ def test_probabilities_outside_unit_interval() -> None:
 
 def test_lt_in_weights_above_one_name_the_node() -> None:
     g = Graph.from_edges(["a", "b"], ["v", "v"], probs=[0.7, 0.6])
-    with pytest.raises(GraphError, match=r"node v has 1\.3"):
+    with pytest.raises(GraphError, match=r"node 'v' has 1\.3"):
         simulate(g, "lt", ["a"], runs=10)
 
 

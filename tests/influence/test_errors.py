@@ -109,3 +109,21 @@ def test_reach_bad_rr_sets(small: Graph) -> None:
 def test_errors_are_input_errors(small: Graph) -> None:
     with pytest.raises(InputError):
         imm(small, 99)
+
+
+def test_one_lt_tolerance_for_selection_and_simulation() -> None:
+    # In-weights summing to 1.00005: IMM allowed them (tolerance 1e-4) and then the
+    # simulation inside influencer_report refused them (1e-6). One rule now: all refuse.
+    from downline.cascade import LT_TOLERANCE, simulate
+    from downline.influence import influencer_report
+
+    g = Graph.from_edges(["a", "b", "a"], ["x", "x", "b"], probs=[0.5, 0.50005, 0.5])
+    assert LT_TOLERANCE < 5e-5
+    for run in (lambda: imm(g, 1, model="lt", eps=0.5, seed=0),
+                lambda: opim_c(g, 1, model="lt", eps=0.5, seed=0),
+                lambda: reach(g, model="lt", seed=0),
+                lambda: influencer_report(g, 1, model="lt", seed=0),
+                lambda: simulate(g, "lt", ["a"], runs=10, seed=0)):
+        with pytest.raises(GraphError, match=r"node 'x' has 1\.00005") as err:
+            run()
+        assert err.value.field == "weights"

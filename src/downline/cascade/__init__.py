@@ -20,7 +20,14 @@ Examples
 3.0
 """
 
-from downline.cascade.models import Migration, model_name, sponsor_graph
+from downline.cascade.models import (
+    LT_TOLERANCE,
+    Migration,
+    check_lt_weights,
+    check_model,
+    model_name,
+    sponsor_graph,
+)
 from downline.cascade.montecarlo import (
     DEFAULT_MAX_BATCH_BYTES,
     ChunkResult,
@@ -36,11 +43,14 @@ from downline.cascade.results import MigrationResult, SpreadEstimate
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
+    "LT_TOLERANCE",
     "ChunkResult",
     "ChunkTask",
     "Migration",
     "MigrationResult",
     "SpreadEstimate",
+    "check_lt_weights",
+    "check_model",
     "chunk_keys",
     "make_task",
     "memory_plan",

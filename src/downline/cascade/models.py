@@ -14,10 +14,20 @@ from typing import Any, Literal
 
 import numpy as np
 
-from downline.errors import ParameterError
+from downline.errors import GraphError, ParameterError
 from downline.graph import Graph
 
-__all__ = ["Follow", "Migration", "ModelName", "model_name", "sponsor_graph"]
+__all__ = [
+    "LT_TOLERANCE",
+    "Follow",
+    "Migration",
+    "ModelName",
+    "check_lt_weights",
+    "check_model",
+    "lt_in_weights",
+    "model_name",
+    "sponsor_graph",
+]
 
 ModelName = Literal["ic", "lt", "migration"]
 Follow = Literal["cascade", "threshold"]
@@ -112,28 +122,120 @@ class Migration:
         return {"model": "migration", **asdict(self)}
 
 
-def model_name(model: str | Migration) -> ModelName:
+LT_TOLERANCE = 1e-6
+"""How far above 1 a node's in-weights may sum under LT.
+
+Weighted cascade stored as float32 sums to 1 within about ``6e-8``; anything further
+above 1 is not a linear-threshold weighting and is refused, by every function that runs
+LT (simulation and influence maximization alike)."""
+
+_ALIASES = {"ic": "ic", "independent-cascade": "ic", "independent_cascade": "ic",
+            "lt": "lt", "linear-threshold": "lt", "linear_threshold": "lt"}
+
+
+def model_name(model: str | Migration, *, migration: bool = True) -> ModelName:
     """Normalise a model given as a name or a :class:`Migration`.
+
+    Parameters
+    ----------
+    model : str or Migration
+        ``"ic"``, ``"lt"`` (or their long names) or a :class:`Migration`.
+    migration : bool, default True
+        Whether the migration model is allowed (influence maximization knows IC and LT).
 
     Examples
     --------
-    >>> model_name("IC"), model_name(Migration())
-    ('ic', 'migration')
+    >>> model_name("IC"), model_name("linear-threshold"), model_name(Migration())
+    ('ic', 'lt', 'migration')
+    >>> model_name("sir", migration=False)
+    Traceback (most recent call last):
+    ...
+    downline.errors.ParameterError: field 'model': unknown model 'sir'; use 'ic' or 'lt'
     """
+    choices = "'ic', 'lt' or Migration(...)" if migration else "'ic' or 'lt'"
     if isinstance(model, Migration):
+        if not migration:
+            raise ParameterError(f"the migration model is not available here; use {choices}",
+                                 field="model")
         return "migration"
-    name = str(model).strip().lower()
-    if name in ("ic", "independent-cascade", "independent_cascade"):
-        return "ic"
-    if name in ("lt", "linear-threshold", "linear_threshold"):
-        return "lt"
-    if name == "migration":
+    name = _ALIASES.get(str(model).strip().lower())
+    if name is not None:
+        return name  # type: ignore[return-value]
+    if migration and str(model).strip().lower() == "migration":
         raise ParameterError(
             "the migration model needs its parameters: pass Migration(...) as model",
             field="model",
         )
-    raise ParameterError(f"unknown model {model!r}; use 'ic', 'lt' or Migration(...)",
-                         field="model")
+    raise ParameterError(f"unknown model {model!r}; use {choices}", field="model")
+
+
+def lt_in_weights(graph: Graph) -> np.ndarray:
+    """Every node's summed in-edge weight (float64), what LT needs to be at most 1.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges(["a", "b"], ["c", "c"], probs=[0.25, 0.5])
+    >>> lt_in_weights(g).tolist()
+    [0.0, 0.0, 0.75]
+    """
+    return np.bincount(graph.indices, weights=graph.probs, minlength=graph.n)
+
+
+def check_lt_weights(graph: Graph, in_weight: np.ndarray | None = None) -> None:
+    """Refuse a graph whose in-weights sum above ``1 + LT_TOLERANCE`` at some node.
+
+    Parameters
+    ----------
+    graph : Graph
+    in_weight : ndarray, optional
+        :func:`lt_in_weights` of the graph, when the caller has it already.
+
+    Raises
+    ------
+    downline.errors.GraphError
+        Naming the node with the largest sum (field ``weights``).
+
+    Examples
+    --------
+    >>> check_lt_weights(Graph.from_edges(["a", "b"], ["c", "c"], probs=0.5))
+    >>> check_lt_weights(Graph.from_edges(["a", "b"], ["c", "c"], probs=0.6))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    downline.errors.GraphError: field 'weights': linear threshold needs ... node 'c' has 1.2; ...
+    """
+    sums = lt_in_weights(graph) if in_weight is None else in_weight
+    over = np.flatnonzero(sums > 1.0 + LT_TOLERANCE)
+    if over.size:
+        v = int(over[np.argmax(sums[over])])
+        more = f" (and {over.size - 1} other nodes)" if over.size > 1 else ""
+        raise GraphError(
+            f"linear threshold needs in-weights summing to at most 1, but node "
+            f"{graph.label_of([v])[0]!r} has {sums[v]:.6g}{more}; use weights 'wc'",
+            field="weights",
+        )
+
+
+def check_model(graph: Graph, model: str | Migration, *, migration: bool = True
+                ) -> ModelName:
+    """The model's name, checked for ``graph``: the one check every LT/IC runner makes.
+
+    :func:`model_name` plus, for LT, :func:`check_lt_weights`.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges(["a", "b"], ["c", "c"], probs=0.6)
+    >>> check_model(g, "ic")
+    'ic'
+    >>> check_model(g, "lt", migration=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    downline.errors.GraphError: field 'weights': linear threshold needs ... node 'c' has 1.2; ...
+    """
+    name = model_name(model, migration=migration)
+    if name == "lt":
+        check_lt_weights(graph)
+    return name
 
 
 def sponsor_graph(genealogy: Any, p: float = 1.0, *, name: str = "sponsor-tree") -> Graph:

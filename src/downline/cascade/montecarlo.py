@@ -23,7 +23,7 @@ import numba
 import numpy as np
 
 from downline.cascade import _kernels
-from downline.cascade.models import Migration, model_name
+from downline.cascade.models import Migration, check_lt_weights, lt_in_weights, model_name
 from downline.cascade.results import MigrationResult, SpreadEstimate
 from downline.common.progress import Progress
 from downline.common.rng import root_seed, stream_seeds
@@ -53,8 +53,6 @@ DEFAULT_MAX_BATCH_BYTES = 256 * 2**20
 DEFAULT_CHUNK_RUNS = 256
 """Runs per chunk when memory allows; also how often ``progress`` is called."""
 
-# LT tolerates in-weight sums this far above 1 (float32 rounding of weighted cascade).
-LT_TOLERANCE = 1e-6
 
 
 # -- the unit of work -------------------------------------------------------------------------
@@ -194,7 +192,7 @@ def _prepared(graph: Graph) -> _Prepared:
     uniform_p = float(probs[0]) if probs.size and probs.min() == probs.max() else -1.0
     if probs.size == 0:
         uniform_p = 0.0
-    in_weight = np.bincount(graph.indices, weights=probs, minlength=graph.n)
+    in_weight = lt_in_weights(graph)
     got = _Prepared(uniform_p, in_weight)
     _PREPARED[graph] = got
     return got
@@ -225,18 +223,6 @@ def _ordered_out_edges(graph: Graph) -> tuple[np.ndarray, ...] | None:
     return got
 
 
-def _check_lt(graph: Graph, prep: _Prepared) -> None:
-    over = np.flatnonzero(prep.in_weight > 1.0 + LT_TOLERANCE)
-    if over.size:
-        v = int(over[np.argmax(prep.in_weight[over])])
-        more = f" (and {over.size - 1} other nodes)" if over.size > 1 else ""
-        raise GraphError(
-            f"linear threshold needs in-weights summing to at most 1, but node "
-            f"{graph.label_of([v])[0]} has {prep.in_weight[v]:.6g}{more}; use weights 'wc'",
-            field="weights",
-        )
-
-
 def make_task(
     graph: Graph,
     model: str | Migration,
@@ -261,7 +247,7 @@ def make_task(
         return ChunkTask("ic", graph.indptr, graph.indices, graph.probs, seed_indices,
                          max_steps, uniform_p=prep.uniform_p)
     if name == "lt":
-        _check_lt(graph, prep)
+        check_lt_weights(graph, prep.in_weight)
         return ChunkTask("lt", graph.indptr, graph.indices, graph.probs, seed_indices,
                          max_steps)
     assert isinstance(model, Migration)

@@ -217,18 +217,6 @@ def sample_lt(rindptr, rindices, rprobs, n, count, state0):
     return offsets, members[:pos].copy(), state
 
 
-@njit(cache=True)
-def in_weight_sums(rindptr, rprobs, n):
-    """Sum of in-edge weights of every node (LT needs them to be at most 1)."""
-    sums = np.zeros(n, dtype=np.float64)
-    for v in range(n):
-        s = 0.0
-        for e in range(rindptr[v], rindptr[v + 1]):
-            s += rprobs[e]
-        sums[v] = s
-    return sums
-
-
 @njit(cache=True, nogil=True)
 def invert(offsets, members, n):
     """The inverted index node -> RR-set ids, in CSR form ``(iptr int64, ids int32)``."""

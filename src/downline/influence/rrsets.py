@@ -17,9 +17,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from downline import cascade
 from downline.common.rng import stream_seeds
 from downline.engine import LocalBackend, default_threads
-from downline.errors import GraphError, ParameterError
+from downline.errors import GraphError
 from downline.graph import Graph
 from downline.influence import _kernels
 
@@ -30,28 +31,13 @@ Model = Literal["ic", "lt"]
 CHUNK_SIZE = 4096
 """RR sets per chunk; fixed so that a seed names the same collection on any machine."""
 
-# float32 weights of weighted cascade sum to 1 within a few ulps.
-_LT_TOLERANCE = 1e-4
-
-
 def check_model(graph: Graph, model: str) -> Model:
-    """Validate ``model`` for ``graph``; LT needs every node's in-weights to sum to <= 1."""
-    name = str(model).strip().lower()
-    if name not in ("ic", "lt"):
-        raise ParameterError(f"model must be 'ic' or 'lt', not {model!r}", field="model")
+    """Validate ``model`` for ``graph``: IC or LT (checked by
+    :func:`downline.cascade.check_model`, the one place of that rule), and a graph with
+    edges."""
+    name = cascade.check_model(graph, model, migration=False)
     if graph.number_of_edges() == 0:
         raise GraphError(f"graph {graph.name!r} has no edges: nothing can spread")
-    if name == "lt":
-        r = graph.reverse
-        sums = _kernels.in_weight_sums(r.indptr, r.probs, graph.n)
-        bad = np.flatnonzero(sums > 1.0 + _LT_TOLERANCE)
-        if bad.size:
-            v = int(bad[np.argmax(sums[bad])])
-            raise GraphError(
-                f"LT needs in-weights summing to at most 1, but node {graph.labels[v]!r} "
-                f"has {sums[v]:.4g} ({bad.size} node(s) exceed 1); use weights 'wc'",
-                field="weights",
-            )
     return name  # type: ignore[return-value]
 
 
