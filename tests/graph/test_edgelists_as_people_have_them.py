@@ -237,3 +237,13 @@ def test_iso_dates_and_date_format(tmp_path):
 def test_no_time_column(tmp_path):
     with pytest.raises(FormatError, match="no time column"):
         read_temporal_graph(_w(tmp_path, "n.txt", "1 2\n2 3\n"))
+
+
+@pytest.mark.parametrize("text", ["0.1.0\n", "5\n6\n7\n"])
+def test_one_field_per_line_is_a_format_error(tmp_path, text):
+    # Found by the API's schemathesis run: a one-column upload ended in IndexError (HTTP 500).
+    path = tmp_path / "one.txt"
+    path.write_text(text)
+    with pytest.raises(FormatError, match="source and a target") as info:
+        read_graph(path)
+    assert info.value.line == 1

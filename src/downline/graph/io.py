@@ -431,6 +431,10 @@ def _read_edge_columns(
     names = sniff.names if sniff.header == "names" else None
     if columns is not None:
         roles = _parse_columns(columns, ncols, names)
+    elif ncols < 2:
+        raise FormatError(
+            f"an edge list needs a source and a target on each line; the lines have {ncols} "
+            "field", path=p, line=table.line_of(0), field="columns")
     else:
         roles = {"source": 0, "target": 1}
         if names is not None:
