@@ -15,7 +15,6 @@ import math
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
@@ -164,6 +163,8 @@ def pagerank_ranking(
     # Rank moves from target v to source u: row-normalize the reversed adjacency.
     out_w = np.bincount(graph.indices, weights=w, minlength=n)
     scale = np.divide(w, out_w[graph.indices], out=np.zeros_like(w), where=out_w[graph.indices] > 0)
+    import scipy.sparse as sp
+
     m = sp.csr_matrix((scale, (src, graph.indices)), shape=(n, n))
     dangling = out_w == 0
     x = np.full(n, 1.0 / n)
@@ -201,6 +202,8 @@ def kcore_ranking(graph: Graph, k: int) -> SeedSet:
     k = check_k(graph, k)
     n = graph.n
     src = np.repeat(np.arange(n, dtype=np.int32), graph.out_degree())
+    import scipy.sparse as sp
+
     a = sp.coo_matrix((np.ones(graph.m, dtype=np.int8), (src, graph.indices)), shape=(n, n))
     a = (a + a.T).tocsr()
     a.setdiag(0)

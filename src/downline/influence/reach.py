@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
@@ -35,6 +34,9 @@ from downline.influence.rrsets import (
     _shared_arrays,
     check_model,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Reach", "reach"]
 
@@ -65,6 +67,8 @@ class Reach:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per node, largest reach first: node, reach, stderr, 95% interval."""
+        import pandas as pd
+
         frame = pd.DataFrame(
             {
                 "node": pd.Series(self.labels, dtype=object),
