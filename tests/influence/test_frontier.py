@@ -213,7 +213,7 @@ def test_guarantee_against_the_exact_optimum(method: str) -> None:
     fn = opim_c if method == "opim_c" else imm
     eps = 0.3
     for seed in range(6):
-        s = fn(g, k, eps=eps, l=3.0, seed=seed, workers=1)
+        s = fn(g, k, eps=eps, l=3.0, seed=seed, threads=1)
         value = exact[tuple(sorted(int(i) for i in s.indices))]
         assert value >= (1 - 1 / np.e - eps) * opt
         assert s.lower_bound <= value  # holds with probability 1 - n^-3
@@ -231,7 +231,7 @@ def test_rr_sets_beyond_free_memory_are_refused(method: str, monkeypatch) -> Non
     g = Graph.from_edges(rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
     g = g.with_weights("wc")
     fn = opim_c if method == "opim_c" else imm
-    fn(g, 5, eps=0.02, seed=1, workers=1)  # fits
+    fn(g, 5, eps=0.02, seed=1, threads=1)  # fits
     monkeypatch.setattr(limits, "available_memory", lambda: 200_000)
     with pytest.raises(LimitError, match=r"RR sets.*raise eps"):
-        fn(g, 5, eps=0.02, seed=1, workers=1)
+        fn(g, 5, eps=0.02, seed=1, threads=1)

@@ -35,10 +35,10 @@ def warmup() -> float:
                          probs=[0.5, 0.4, 0.3, 0.5, 0.6, 0.7, 0.2])
     wc = g.with_weights("wc")
     for graph in (g, wc):
-        opim_c(graph, 1, eps=0.5, seed=0, workers=1)
-        imm(graph, 1, eps=0.5, seed=0, workers=1)
-    opim_c(wc, 1, model="lt", eps=0.5, seed=0, workers=1)
-    reach(wc, rr_sets=10, seed=0, workers=1)
+        opim_c(graph, 1, eps=0.5, seed=0, threads=1)
+        imm(graph, 1, eps=0.5, seed=0, threads=1)
+    opim_c(wc, 1, model="lt", eps=0.5, seed=0, threads=1)
+    reach(wc, rr_sets=10, seed=0, threads=1)
     kcore_ranking(wc, 1)
     influencer_report(wc, 1, seed=0)
     return time.perf_counter() - t0
