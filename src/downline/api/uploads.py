@@ -7,6 +7,7 @@ random UUID and keeps the client's extension only when it is one the readers kno
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,14 +17,16 @@ from typing import TypeVar
 
 from fastapi import UploadFile
 
-from downline.errors import FormatError, InputError
+from downline.errors import DownlineError, FormatError, InputError
 
 __all__ = ["ALLOWED_SUFFIXES", "display_name", "read_upload", "staged_upload"]
 
-ALLOWED_SUFFIXES = (".txt", ".tsv", ".csv", ".gz", ".graphml", ".gexf", ".parquet", ".jsonl",
-                    ".edges", ".edgelist")
+ALLOWED_SUFFIXES = (".txt", ".tsv", ".csv", ".gz", ".bz2", ".xz", ".zst", ".graphml", ".gexf",
+                    ".parquet", ".jsonl", ".edges", ".edgelist")
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
 _CHUNK = 1 << 20
 T = TypeVar("T")
+log = logging.getLogger("downline.api.uploads")
 
 
 def _suffix(filename: str | None) -> str:
@@ -43,7 +46,7 @@ def _suffix(filename: str | None) -> str:
     last = "." + parts[-1]
     if last not in ALLOWED_SUFFIXES:
         return ""
-    if last == ".gz" and len(parts) >= 2 and "." + parts[-2] in ALLOWED_SUFFIXES:
+    if last in _COMPRESSED and len(parts) >= 2 and "." + parts[-2] in ALLOWED_SUFFIXES:
         return "." + parts[-2] + last
     return last
 
@@ -91,7 +94,14 @@ def staged_upload(upload: UploadFile, folder: Path, limit: int) -> Iterator[Path
 
 
 def read_upload(upload: UploadFile, folder: Path, limit: int, reader: Callable[[Path], T]) -> T:
-    """Stage ``upload`` and return ``reader(path)``; errors name the client's file only."""
+    """Stage ``upload`` and return ``reader(path)``; errors name the client's file only.
+
+    A reader's :class:`~downline.errors.InputError` keeps its message, line and field. Any
+    other failure while reading (a library's own error on a truncated archive or an odd
+    Parquet type) is a file the readers cannot parse: it becomes a
+    :class:`~downline.errors.FormatError` with the library's message (400), never a 500,
+    and is logged so that the reader can learn to say it better.
+    """
     shown = display_name(upload.filename)
     with staged_upload(upload, folder, limit) as path:
         try:
@@ -101,3 +111,13 @@ def read_upload(upload: UploadFile, folder: Path, limit: int, reader: Callable[[
             exc.path = shown
             exc.args = (exc._render(),)
             raise
+        except DownlineError:
+            raise
+        except MemoryError:
+            raise FormatError("the file needs more memory to read than the server has; "
+                              "split it or load it with the CLI", path=shown) from None
+        except Exception as exc:  # a library's error on a file the readers cannot parse
+            log.warning("upload %s: %s: %s", shown, type(exc).__name__, exc)
+            text = str(exc).replace(str(path), shown).replace(path.name, shown)
+            raise FormatError(f"cannot read the file: {text or type(exc).__name__}",
+                              path=shown) from None
