@@ -94,11 +94,13 @@ def test_influencers_job(client: TestClient, wait) -> None:
         "runs": 200, "seed": 1}).json())
     assert done["state"] == "done", done
     payload = client.get(f"/api/results/{done['result_id']}").json()["payload"]
-    methods = [m["method"] for m in payload["methods"]]
-    assert sorted(methods) == ["degree", "imm", "pagerank"]
-    means = [m["spread"]["mean"] for m in payload["methods"]]
-    assert means == sorted(means, reverse=True)
-    assert all(len(m["seeds"]) == 3 for m in payload["methods"])
+    # The stored result is the area's InfluencerReport.to_dict(), unchanged.
+    assert list(payload["methods"]) == ["degree", "imm", "pagerank"]
+    assert payload["network"] == "email-Eu-core" and payload["k"] == 3
+    for row in payload["methods"].values():
+        assert len(row["seeds"]) == 3 and len(row["downline"]) == 3
+        mc = row["monte_carlo"]
+        assert mc["ci_low"] <= mc["mean"] <= mc["ci_high"] and mc["runs"] == 200
     r = client.post("/api/influence/jobs", json={"network": "email-Eu-core", "k": 5000})
     assert r.status_code == 422
 
@@ -160,8 +162,8 @@ def test_influencers_on_a_sponsor_tree(client: TestClient, wait) -> None:
         "methods": ["degree-discount", "kcore"], "runs": 200, "seed": 4}).json())
     assert done["state"] == "done", done
     payload = client.get(f"/api/results/{done['result_id']}").json()["payload"]
-    assert {m["method"] for m in payload["methods"]} == {"degree-discount", "kcore"}
-    assert all(s["downline"] >= 0 for m in payload["methods"] for s in m["seeds"])
+    assert set(payload["methods"]) == {"degree-discount", "kcore"}
+    assert all(d >= 0 for m in payload["methods"].values() for d in m["downline"])
     r = client.post("/api/influence/jobs", json={"network": "email-Eu-core",
                                                  "genealogy": "sample-company"})
     assert r.status_code == 422

@@ -10,7 +10,6 @@ import pytest
 
 MODULES = [
     "downline.api",
-    "downline.api._analyses",
     "downline.api._settings",
     "downline.api._state",
     "downline.api.app",
@@ -20,6 +19,11 @@ MODULES = [
     "downline.api.security",
     "downline.api.server",
     "downline.api.uploads",
+    "downline.adoption.analysis",
+    "downline.cascade.band",
+    "downline.common.serialize",
+    "downline.influence.ego",
+    "downline.web",
 ]
 
 

@@ -13,6 +13,12 @@ Simulating cascades lives in :mod:`downline.cascade`; measuring real migrations 
 :mod:`downline.migration`.
 """
 
+from downline.adoption.analysis import (
+    AdoptionAnalysis,
+    AdoptionRecord,
+    adoption_record,
+    analyze_adoption,
+)
 from downline.adoption.bass import (
     BassModel,
     ConvergenceError,
@@ -37,13 +43,17 @@ from downline.adoption.rogers import CATEGORIES, RogersResult, rogers_categories
 
 __all__ = [
     "CATEGORIES",
+    "AdoptionAnalysis",
     "AdoptionData",
+    "AdoptionRecord",
     "BassModel",
     "ConvergenceError",
     "ConvergenceWarning",
     "ExposureHazard",
     "RogersResult",
     "ThresholdProfile",
+    "adoption_record",
+    "analyze_adoption",
     "bass_cdf",
     "bass_pdf",
     "exposure",

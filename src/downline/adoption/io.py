@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from downline.errors import FormatError, InputError, ParameterError
+from downline.common.limits import check_periods, default_limits
+from downline.errors import FormatError, InputError, LimitError, ParameterError
 
 __all__ = ["AdoptionData", "read_adoptions", "to_periods"]
 
@@ -78,12 +79,35 @@ class AdoptionData:
         if np.any(counts != np.round(counts)):
             raise InputError("adopters per period must be whole numbers to list adopters",
                              field="adopters")
+        check_adopter_count(float(counts.sum()))
         n = counts.astype(np.int64)
         start = np.repeat(self.periods.astype(np.float64), n)
         first = np.repeat(np.cumsum(n) - n, n)
         within = np.arange(start.shape[0]) - first
         offset = (within + 0.5) / np.repeat(np.maximum(n, 1), n)
         return pd.Series(start + offset, name="time")
+
+
+def check_adopter_count(total: float) -> None:
+    """Refuse to list more adopters one by one than ``max_adopters`` (a stated bound).
+
+    Rogers' categories place every adopter on the time axis, so their memory grows with
+    the number of adopters, not with the number of periods.
+
+    Examples
+    --------
+    >>> check_adopter_count(1000)
+    >>> try:
+    ...     check_adopter_count(9e7)
+    ... except LimitError as exc:
+    ...     print(exc.message[:47])
+    90,000,000 adopters is more than the limit of 2
+    """
+    cap = default_limits().max_adopters
+    if total > cap:
+        raise LimitError(f"{total:,.0f} adopters is more than the limit of {cap:,} listed one "
+                         "by one; give adopters in thousands, or raise DOWNLINE_MAX_ADOPTERS",
+                         field="adopters")
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -285,6 +309,7 @@ def to_periods(
             k = (pidx - first).map(lambda off: off.n).to_numpy(dtype=np.int64)
             n = int((last - first).n) + 1
             if freq is not None or n >= 8 or f == "D":
+                check_periods(n, cause=str(stamps.max())[:10], field="freq")
                 counts = np.bincount(k, minlength=n).astype(np.float64)
                 starts = [(first + i).start_time for i in range(n)]
                 return np.arange(1, n + 1, dtype=np.int64), counts, starts, f
@@ -302,6 +327,7 @@ def to_periods(
                                  field="freq") from None
         if not width > 0:
             raise ParameterError("freq (period length) must be positive", field="freq")
+    check_periods(int((hi - lo) // width) + 1, cause=hi, field="freq")
     k = np.floor((num - lo) / width).astype(np.int64)
     n = int(k.max()) + 1
     counts = np.bincount(k, minlength=n).astype(np.float64)

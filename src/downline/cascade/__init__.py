@@ -20,6 +20,7 @@ Examples
 3.0
 """
 
+from downline.cascade.band import BandedSpread, simulate_with_band
 from downline.cascade.models import (
     LT_TOLERANCE,
     Migration,
@@ -44,6 +45,7 @@ from downline.cascade.results import MigrationResult, SpreadEstimate
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
     "LT_TOLERANCE",
+    "BandedSpread",
     "ChunkResult",
     "ChunkTask",
     "Migration",
@@ -57,6 +59,7 @@ __all__ = [
     "model_name",
     "run_chunk",
     "simulate",
+    "simulate_with_band",
     "sponsor_graph",
     "spread",
 ]

@@ -14,6 +14,7 @@ from downline.influence.baselines import (
     kcore_ranking,
     pagerank_ranking,
 )
+from downline.influence.ego import EgoNetwork, ego_network
 from downline.influence.imm import imm, opim_c
 from downline.influence.reach import Reach, reach
 from downline.influence.report import (
@@ -30,6 +31,7 @@ from downline.influence.warmup import warmup
 __all__ = [
     "DEFAULT_METHODS",
     "METHODS",
+    "EgoNetwork",
     "InfluencerReport",
     "RRSets",
     "Reach",
@@ -38,6 +40,7 @@ __all__ = [
     "check_report_options",
     "degree_discount",
     "degree_ranking",
+    "ego_network",
     "imm",
     "influencer_report",
     "kcore_ranking",

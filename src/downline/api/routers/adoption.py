@@ -9,7 +9,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from downline.api._analyses import adoption_fit
+from downline.adoption import AdoptionRecord, adoption_record, analyze_adoption
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
@@ -52,7 +52,13 @@ class AdoptionRequest(BaseModel):
         return self
 
 
-def _source(body: AdoptionRequest, guard: WorkspaceGuard) -> tuple[dict[str, Any], str]:
+def _source(body: AdoptionRequest, guard: WorkspaceGuard) -> tuple[AdoptionRecord, str]:
+    """The record to fit, built (and checked against the bounds) before the job queues."""
+    source, subject = _source_args(body, guard)
+    return adoption_record(**source), subject
+
+
+def _source_args(body: AdoptionRequest, guard: WorkspaceGuard) -> tuple[dict[str, Any], str]:
     if body.genealogy is not None:
         gen = guard.genealogy(body.genealogy)
         times = pd.Series(pd.to_datetime(gen.joined_at), index=[str(i) for i in gen.ids])
@@ -79,14 +85,17 @@ def start_fit(
     guard: Annotated[WorkspaceGuard, Depends(get_guard)],
     jobs: Annotated[JobManager, Depends(get_jobs)],
 ) -> dict:
-    """Queue a fit; the result holds the data, Bass parameters with intervals, the forecast
-    with confidence and prediction bands, the Rogers categories and the chasm test."""
-    source, subject = _source(body, guard)
+    """Queue a fit; the result is :meth:`downline.adoption.AdoptionAnalysis.to_dict`: the
+    data, Bass parameters with intervals, the forecast with confidence and prediction
+    bands, the Rogers categories, the chasm test and a plain verdict on the fit.
+
+    A record past a stated bound (periods, adopters) is refused at once with 413."""
+    record, subject = _source(body, guard)
     params = body.model_dump()
 
     def work(progress: Progress) -> WorkResult:
-        out = adoption_fit(**source, horizon=body.horizon, rogers_method=body.rogers_method,
-                           progress=progress)
+        out = analyze_adoption(record, horizon=body.horizon, rogers_method=body.rogers_method,
+                               progress=progress).to_dict()
         return {"source": subject, **out}, subject, params
 
     return jobs.submit("adoption", work, subject=subject, params=params).to_dict()

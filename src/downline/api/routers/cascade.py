@@ -7,12 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from downline.api._analyses import migration_graph, simulate_with_band
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
 from downline.api.routers._common import NAME_PATTERN, JobOut
-from downline.cascade import Migration
+from downline.cascade import Migration, simulate_with_band, sponsor_graph
 
 router = APIRouter(prefix="/api/cascade", tags=["cascade"])
 
@@ -48,7 +47,7 @@ def start_simulate(body: SimulateRequest, guard: Guard, jobs: Jobs) -> dict:
 
     def work(progress: Progress) -> WorkResult:
         out = simulate_with_band(graph, body.model, body.seeds, runs=body.runs, seed=body.seed,
-                                 steps=body.steps, progress=progress)
+                                 steps=body.steps, progress=progress).to_dict()
         return {"network": body.network, "seeds": body.seeds, **out}, body.network, params
 
     return jobs.submit("simulate", work, subject=body.network, params=params).to_dict()
@@ -102,7 +101,8 @@ def start_migration(body: MigrationRequest, guard: Guard, jobs: Jobs) -> dict:
             graph = graph.with_weights(body.weights, seed=body.seed)
     else:
         assert body.genealogy is not None
-        graph = migration_graph(None, guard.genealogy(body.genealogy), body.p)
+        graph = sponsor_graph(guard.genealogy(body.genealogy),
+                              p=1.0 if body.p is None else body.p)
     graph.index_of(body.first_movers)
     model = Migration(follow=body.follow, p=body.p,
                       threshold="uniform" if body.threshold is None else body.threshold,
@@ -113,7 +113,7 @@ def start_migration(body: MigrationRequest, guard: Guard, jobs: Jobs) -> dict:
 
     def work(progress: Progress) -> WorkResult:
         out = simulate_with_band(graph, model, body.first_movers, runs=body.runs,
-                                 seed=body.seed, progress=progress)
+                                 seed=body.seed, progress=progress).to_dict()
         source = {"network": body.network, "genealogy": body.genealogy}
         return {**source, "first_mover_ids": body.first_movers, "nodes": graph.n,
                 "migration": model.to_dict(), **out}, subject, params

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from downline.api._analyses import influencers
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
 from downline.api.routers._common import NAME_PATTERN, JobOut
 from downline.cascade import sponsor_graph
 from downline.errors import ParameterError
+from downline.influence import influencer_report
 
 router = APIRouter(prefix="/api/influence", tags=["influence"])
 
@@ -55,7 +55,9 @@ def start_influencers(
     guard: Annotated[WorkspaceGuard, Depends(get_guard)],
     jobs: Annotated[JobManager, Depends(get_jobs)],
 ) -> dict:
-    """Queue a leaderboard job; the result holds one row per method, best spread first."""
+    """Queue a leaderboard job; the result is
+    :meth:`downline.influence.InfluencerReport.to_dict` (every method's seeds and their
+    Monte Carlo spread, measured the same way) with the network or genealogy named."""
     if body.network is not None:
         graph = guard.graph(body.network)
         if body.weights:
@@ -70,10 +72,10 @@ def start_influencers(
     params = body.model_dump()
 
     def work(progress: Progress) -> WorkResult:
-        payload = influencers(graph, k=body.k, methods=list(dict.fromkeys(body.methods)),
-                              model=body.model, eps=body.eps, runs=body.runs,
-                              seed=body.seed, progress=progress)
+        report = influencer_report(graph, body.k, model=body.model,
+                                   methods=list(dict.fromkeys(body.methods)), eps=body.eps,
+                                   mc_runs=body.runs, seed=body.seed, progress=progress)
         source = {"network": body.network, "genealogy": body.genealogy}
-        return {**source, **payload}, subject, params
+        return {**source, **report.to_dict()}, subject, params
 
     return jobs.submit("influencers", work, subject=subject, params=params).to_dict()

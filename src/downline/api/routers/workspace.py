@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
-from downline.api._analyses import ego_network
 from downline.api._settings import Settings
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_settings
@@ -16,6 +15,7 @@ from downline.common.serialize import to_jsonable as jsonable
 from downline.errors import StoreError
 from downline.genealogy import read_genealogy
 from downline.graph import read_graph
+from downline.influence import degree_ranking, ego_network
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 
@@ -96,25 +96,26 @@ def top_nodes(
     name: Name, guard: Guard,
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> list[dict[str, Any]]:
-    """The ``top`` nodes by out-degree (the people who directly reach the most)."""
+    """The ``top`` nodes by out-degree (the people who directly reach the most):
+    :func:`downline.influence.degree_ranking`."""
     graph = guard.graph(name)
-    out = graph.out_degree()
-    order = out.argsort(kind="stable")[::-1][:top]
+    ranked = degree_ranking(graph, min(top, graph.n))
     indeg = graph.in_degree()
-    labels = graph.label_of(order)
-    return [{"id": lab, "out_degree": int(out[i]), "in_degree": int(indeg[i])}
-            for lab, i in zip(labels, order.tolist(), strict=True)]
+    return [{"id": jsonable(node), "out_degree": int(score), "in_degree": int(indeg[i])}
+            for node, score, i in zip(ranked.seeds, ranked.scores, ranked.indices.tolist(),
+                                      strict=True)]
 
 
 @router.get("/networks/{name}/ego", summary="Ego network of a node")
 def get_ego(
     name: Name, guard: Guard,
     node: Annotated[str, Query(description="The node id", examples=["160"])],
-    radius: Annotated[int, Query(ge=1, le=4)] = 2,
+    radius: Annotated[int, Query(ge=1, le=4)] = 1,
     limit: Annotated[int, Query(ge=1, le=2000)] = 150,
 ) -> dict[str, Any]:
-    """The people ``node`` reaches within ``radius`` hops (at most ``limit``), with edges."""
-    return jsonable(ego_network(guard.graph(name), node, radius=radius, limit=limit))
+    """The people ``node`` reaches within ``radius`` hops (at most ``limit``), with the
+    ties among them and their communities: :func:`downline.influence.ego_network`."""
+    return jsonable(ego_network(guard.graph(name), node, radius=radius, limit=limit).to_dict())
 
 
 @router.delete("/networks/{name}", status_code=204, summary="Remove a network")
