@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 def test_genealogy_reports(client: TestClient) -> None:
     base = "/api/genealogies/sample-company"
-    leaders = client.get(f"{base}/leaders", params={"top": 3}).json()
+    leaders = client.get(f"{base}/leaders", params={"top": 3}).json()["leaders"]
     assert str(leaders[0]["id"]) == "1" and leaders[0]["downline"] == 1999
     report = client.get(f"{base}/report", params={"member": "2"}).json()
     assert report["size"] == leaders[1]["downline"]
@@ -17,14 +17,29 @@ def test_genealogy_reports(client: TestClient) -> None:
     tree = client.get(f"{base}/tree", params={"member": "2", "depth": 2}).json()
     assert str(tree["id"]) == "2" and [str(u) for u in tree["upline"]] == ["1"]
     assert sum(c["downline"] + 1 for c in tree["children"]) == tree["downline"]
-    company = client.get(f"{base}/tree").json()
-    assert company["id"] is None and str(company["children"][0]["id"]) == "1"
+    top = client.get(f"{base}/tree").json()
+    assert str(top["id"]) == "1" and top["upline"] == []  # opens on the founder
     recruits = client.get(f"{base}/recruits", params={"freq": "Q"}).json()
-    assert sum(recruits["recruits"]) == 2000
+    assert sum(recruits["recruits"]) == 1999
     by_period = client.get(f"{base}/attrition").json()
     assert len(by_period["periods"]) == len(by_period["rate"])
     by_level = client.get(f"{base}/attrition", params={"by": "level", "member": "1"}).json()
     assert by_level["levels"][0] == 1
+
+
+def test_genealogy_report_is_the_founders_on_every_face(client: TestClient) -> None:
+    # The CLI (demo and `genealogy report`) reports the founder's downline: 45 legs, the
+    # largest 82%, depth 13. The API without a member gives the same, not one synthetic
+    # company leg holding everyone.
+    from downline.data import sample_path
+    from downline.genealogy import downline_report, read_genealogy
+
+    gen = read_genealogy(sample_path("sample_genealogy.csv"))
+    cli = downline_report(gen, gen.roots[0]).to_dict()
+    api = client.get("/api/genealogies/sample-company/report").json()
+    assert (len(api["legs"]), api["depth"], api["size"]) == (45, 13, 1999)
+    assert round(api["largest_leg_share"], 2) == 0.82
+    assert api["legs"] == cli["legs"] and api["depth"] == cli["depth"]
 
 
 def test_genealogy_bad_parameters(client: TestClient) -> None:

@@ -46,9 +46,10 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Downline size, depth, levels, legs, recruits and attrition of a genealogy."""
-    from downline.genealogy import attrition, downline_report, recruits_per_period
+    from downline.genealogy import attrition, downline_report, focus_member, recruits_per_period
 
     gen = open_genealogy(file, workspace)
+    member = focus_member(gen, member)  # the founder of a one-founder company, as the API
     summary = downline_report(gen, member, at=at)
     recruits = recruits_per_period(gen, freq, member=member)
     by_period = attrition(gen, freq, by="period", member=member)

@@ -36,6 +36,14 @@ from downline.genealogy.reports import (
     rollup_volume,
 )
 from downline.genealogy.tree import COLUMNS, REQUIRED_COLUMNS, Genealogy
+from downline.genealogy.views import (
+    Leader,
+    Leaders,
+    TreeView,
+    focus_member,
+    leaders,
+    tree_view,
+)
 
 __all__ = [
     "COLUMNS",
@@ -45,9 +53,12 @@ __all__ = [
     "AttritionByPeriod",
     "DownlineReport",
     "Genealogy",
+    "Leader",
+    "Leaders",
     "Leg",
     "LevelCount",
     "RecruitCounts",
+    "TreeView",
     "VolumeRollup",
     "attrition",
     "data_end",
@@ -55,9 +66,12 @@ __all__ = [
     "downline_depth",
     "downline_report",
     "downline_size",
+    "focus_member",
     "generate_genealogy",
+    "leaders",
     "read_genealogy",
     "recruits_per_period",
     "rollup_volume",
+    "tree_view",
     "write_genealogy",
 ]

@@ -12,7 +12,7 @@
 
   async function loadLeaders() {
     if (!pick.value) return;
-    const leaders = await api(`${base()}/leaders?top=30`);
+    const { leaders } = await api(`${base()}/leaders?top=30`);
     document.getElementById("leaders").replaceChildren(...leaders.map((l) =>
       el("option", { value: l.id, text: `${fmt(l.downline)} in downline` })));
   }

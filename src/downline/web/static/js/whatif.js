@@ -13,7 +13,7 @@
     const picks = document.getElementById("leader-picks");
     if (!name) return;
     const rows = kind === "genealogy"
-      ? (await api(`/api/genealogies/${encodeURIComponent(name)}/leaders?top=8`)).filter((r) => r.downline > 0).slice(1, 6).map((r) => [r.id, `${r.id} (${fmt(r.downline)})`])
+      ? (await api(`/api/genealogies/${encodeURIComponent(name)}/leaders?top=8`)).leaders.filter((r) => r.downline > 0).slice(1, 6).map((r) => [r.id, `${r.id} (${fmt(r.downline)})`])
       : (await api(`/api/networks/${encodeURIComponent(name)}/nodes?top=5`)).map((r) => [r.id, `${r.id} (${fmt(r.out_degree)})`]);
     picks.replaceChildren(el("span", { class: "muted small", text: kind === "genealogy" ? "leaders: " : "best connected: " }),
       ...rows.map(([id, label]) => el("button", { type: "button", text: label, onclick: () => {
