@@ -14,7 +14,7 @@ with what to try, and leaves out the forecast bands, which would only repeat the
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ import pandas as pd
 from downline.adoption.bass import BassModel, fit_cascade_curve
 from downline.adoption.io import AdoptionData, check_adopter_count, to_periods
 from downline.adoption.rogers import rogers_categories
+from downline.common.progress import Progress
 from downline.errors import InputError, ParameterError
 
 __all__ = ["AdoptionAnalysis", "AdoptionRecord", "adoption_record", "analyze_adoption"]
@@ -264,7 +265,7 @@ def analyze_adoption(
     *,
     horizon: int = 12,
     rogers_method: str = "sd",
-    progress: Callable[..., None] | None = None,
+    progress: Progress | None = None,
 ) -> AdoptionAnalysis:
     """Fit Bass (and forecast ``horizon`` periods), form Rogers' categories and test the
     chasm on one record.
