@@ -12,7 +12,7 @@ def test_screen_one_post(client: TestClient) -> None:
         "text": "I made $1,730 in my first 10 days! <b>#quityourjob</b>", "model": False})
     assert r.status_code == 200
     out = r.json()
-    assert out["rule_ids"] == ["INC-1", "INC-4"]
+    assert {"INC-1", "INC-4"} <= set(out["rule_ids"])  # earnings figure, "quit your job"
     assert out["violation"] is True
     flag = out["flags"][0]
     assert flag["text"] == "made $1,730" and flag["explanation"] and flag["rewrite"]
