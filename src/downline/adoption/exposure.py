@@ -35,6 +35,7 @@ from scipy import sparse, special, stats
 from downline.adoption.bass import ConvergenceWarning
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
+from downline.graph.exposure import flagged_share
 
 __all__ = [
     "ExposureHazard",
@@ -163,6 +164,7 @@ def exposure(
     Examples
     --------
     >>> from downline.graph import Graph
+from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b"], ["c", "c"])
     >>> exposure(g, {"a": 1, "b": 2, "c": 3}).loc["c"].tolist()
     [0.0, 0.5, 1.0]
@@ -190,15 +192,19 @@ def thresholds(graph: Graph, adoption_times: Any, *, weighted: bool = False) -> 
     Examples
     --------
     >>> from downline.graph import Graph
+from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b"], ["c", "c"])
     >>> thresholds(g, {"a": 1, "b": 2, "c": 3}).to_dict()
     {'a': nan, 'b': nan, 'c': 1.0}
     """
-    per_node, periods = _adoption_periods(graph, adoption_times)
-    mat = _exposure_matrix(graph, per_node, periods, weighted, True)
+    per_node, _ = _adoption_periods(graph, adoption_times)
+    r = graph.reverse
+    num, den = flagged_share(r.indptr, r.indices, per_node, per_node, strict=True,
+                             weights=r.probs.astype(np.float64) if weighted else None)
     adopters = np.flatnonzero(np.isfinite(per_node))
-    cols = (per_node[adopters] - periods[0]).astype(np.int64)
-    return pd.Series(mat[adopters, cols], index=pd.Index(graph.labels[adopters], name="id"),
+    with np.errstate(invalid="ignore", divide="ignore"):
+        thr = np.where(den[adopters] > 0, num[adopters] / den[adopters], np.nan)
+    return pd.Series(thr, index=pd.Index(graph.labels[adopters], name="id"),
                      name="threshold")
 
 
@@ -278,6 +284,7 @@ def threshold_profile(
     Examples
     --------
     >>> from downline.graph import Graph
+from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b", "c"], ["b", "c", "a"])
     >>> threshold_profile(g, {"a": 1, "b": 2, "c": 3}).low_share
     0.3333333333333333
@@ -442,6 +449,7 @@ def exposure_hazard(
     Examples
     --------
     >>> from downline.graph import Graph
+from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges([0, 0, 1, 2, 3], [1, 2, 3, 4, 4])
     >>> res = exposure_hazard(g, {0: 1, 1: 2, 2: 3, 3: 3})
     >>> res.n_events, res.time_effects

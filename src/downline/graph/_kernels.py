@@ -200,3 +200,61 @@ def scatter_keys(src, dst, rank, fill, keys, first_edge):
         u = rank[src[j]]
         keys[fill[u]] = (np.uint64(rank[dst[j]]) << np.uint64(33)) | np.uint64(first_edge + j)
         fill[u] += 1
+
+
+@njit(cache=True)
+def flagged_share_at(indptr, indices, weights, flag_time, at_time, strict):
+    """Per row ``i``: summed weight of neighbours flagged by ``at_time[i]``, and all weight.
+
+    A neighbour ``j`` counts when ``flag_time[j] < at_time[i]`` (``strict``) or ``<=``;
+    NaN flag times never count; rows with a NaN ``at_time`` get NaN.
+    """
+    n = indptr.shape[0] - 1
+    num = np.zeros(n, dtype=np.float64)
+    den = np.zeros(n, dtype=np.float64)
+    for i in range(n):
+        t = at_time[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            if j == i:
+                continue
+            w = weights[e]
+            den[i] += w
+            f = flag_time[j]
+            if f == f and t == t and (f < t if strict else f <= t):
+                num[i] += w
+        if t != t:
+            num[i] = np.nan
+    return num, den
+
+
+@njit(cache=True)
+def flagged_share_by_period(indptr, indices, weights, flag_period, t0, n_periods):
+    """Per row and period ``t0 + k``: summed weight of neighbours flagged by then.
+
+    ``flag_period`` holds whole periods (NaN for never); a neighbour flagged in period
+    ``p`` counts from column ``p - t0`` on (``<=``). One pass over the edges and one
+    cumulative sum per row: O(m + n T) time, the ``n x T`` output as memory.
+    """
+    n = indptr.shape[0] - 1
+    num = np.zeros((n, n_periods), dtype=np.float64)
+    den = np.zeros(n, dtype=np.float64)
+    for i in range(n):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            if j == i:
+                continue
+            w = weights[e]
+            den[i] += w
+            f = flag_period[j]
+            if f == f:
+                k = int(f) - t0
+                if k < 0:
+                    k = 0
+                if k < n_periods:
+                    num[i, k] += w
+        acc = 0.0
+        for k in range(n_periods):
+            acc += num[i, k]
+            num[i, k] = acc
+    return num, den

@@ -118,18 +118,21 @@ def moving_exposure(data: MigrationData, *, period: Any = "1D",
     >>> bool(exp["threshold"].between(0, 1).all())
     True
     """
-    labels, steps, src, dst = _edges_to_movers(data, period)
-    n = labels.shape[0]
-    hit = np.isfinite(steps[dst]) & np.isfinite(steps[src]) & (steps[src] < steps[dst])
-    followees = np.bincount(dst, minlength=n)
-    before = np.bincount(dst[hit], minlength=n)
+    from downline.graph.exposure import flagged_share
+
+    g = data.graph
+    labels = g.labels
+    steps = moving_steps(data, period).reindex(labels).to_numpy(dtype=np.float64)
+    rev = g.reverse  # row v: the people v follows (edges u -> v)
+    before, followees = flagged_share(rev.indptr, rev.indices, steps, steps, strict=True)
     movers = np.flatnonzero(np.isfinite(steps))
     with np.errstate(divide="ignore", invalid="ignore"):
         thr = np.where(followees[movers] > 0, before[movers] / followees[movers], np.nan)
     out = pd.DataFrame({
         "moved_at": pd.to_datetime(data.moved_at[movers]),
         "step": steps[movers].astype(np.int64),
-        "followees": followees[movers], "moved_before": before[movers], "threshold": thr,
+        "followees": followees[movers].astype(np.int64),
+        "moved_before": before[movers].astype(np.int64), "threshold": thr,
     }, index=pd.Index(labels[movers], name="person_id"))
     if len(movers) >= 2 and out["moved_at"].nunique() > 1:
         out["category"] = adopter_categories(data, method=method).category.reindex(out.index)
