@@ -546,7 +546,15 @@ def read_diffusion_network(
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    """The one place this module reads a text table (text cells, index = file line)."""
-    from downline.adoption.io import _read_csv
+    """The one place this module reads a text table: :mod:`downline.common.tables`.
 
-    return _read_csv(path)
+    Cells stay text (ids such as ``007`` are not numbers); the index is the file line.
+    """
+    from downline.common.tables import read_table
+
+    frame = read_table(path, types="string").to_pandas()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    for c in frame.columns:
+        frame[c] = frame[c].astype(object).where(frame[c].notna(), "").map(
+            lambda v: str(v).strip())
+    return frame

@@ -19,7 +19,7 @@ from downline.adoption.bass import BassModel
 from downline.adoption.rogers import CATEGORIES, RogersResult
 from downline.errors import ParameterError
 
-__all__ = ["plot_bass", "plot_categories"]
+__all__ = ["plot_bass", "plot_categories", "plot_diffusion"]
 
 
 def _pyplot() -> Any:
@@ -173,3 +173,42 @@ def plot_categories(
     ax2.legend(fontsize=8)
     fig.suptitle(f"{title} ({result.method} rule, {result.category.shape[0]} adopters)")
     return _save(fig, path, title, result.table)
+
+
+def plot_diffusion(summary: Any, path: str | PathLike[str], *,
+                   title: str = "Adoption over time") -> Path:
+    """Draw cumulative adoption (share of nodes) with the hazard rate on a second axis.
+
+    Parameters
+    ----------
+    summary : DiffusionSummary
+        From :func:`downline.adoption.netstats.summarize`.
+    path : str or PathLike
+        ``.png``, ``.svg`` or ``.html``.
+    title : str
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    _kind(path)
+    plt = _pyplot()
+    t = summary.table
+    periods = t.index.to_numpy()
+    fig, ax1 = plt.subplots(figsize=(8, 4))
+    ax1.plot(periods, t["share"], "o-", color="tab:blue", label="cumulative adoption")
+    ax1.bar(periods, t["adopters"] / summary.n, color="tab:blue", alpha=0.25,
+            label="new adopters")
+    ax1.set_ylim(0, 1.05)
+    ax1.set_xlabel("period")
+    ax1.set_ylabel("share of nodes")
+    ax2 = ax1.twinx()
+    ax2.plot(periods, t["hazard"], "s--", color="tab:red", label="hazard rate")
+    ax2.set_ylabel("hazard rate")
+    ax2.set_ylim(0, max(1.0, float(np.nanmax(t["hazard"].to_numpy(), initial=0))) * 1.05)
+    lines = ax1.get_legend_handles_labels()
+    more = ax2.get_legend_handles_labels()
+    ax1.legend(lines[0] + more[0], lines[1] + more[1], fontsize=8, loc="upper left")
+    fig.suptitle(f"{title} ({summary.n} nodes)")
+    return _save(fig, path, title, t.reset_index())

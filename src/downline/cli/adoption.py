@@ -119,6 +119,84 @@ def _categories(
         console.print(f"plot written to {plot}", highlight=False)
 
 
+def _network(
+    nodes: Path,
+    edges: Path,
+    toa_column: str,
+    netdiffuser: bool,
+    weight: str | None,
+    time: str | None,
+    group: str | None,
+    moran: bool | None,
+    plot: Path | None,
+    as_json: bool,
+) -> None:
+    from downline.adoption.network import read_diffusion_network
+    from downline.adoption.network_report import network_report
+
+    net = read_diffusion_network(nodes, edges, toa_column=toa_column, weight=weight,
+                                 time=time)
+    censored = net.toa
+    if netdiffuser:
+        net = net.netdiffuser_coded()
+    report = network_report(net, group=group, moran_i=moran, censored_toa=censored)
+    if plot is not None:
+        from downline.adoption.plot import plot_diffusion
+
+        plot_diffusion(report.summary, plot, title=f"Adoption over time: {net.name}")
+    if as_json:
+        out = report.to_dict()
+        out["files"] = {"nodes": str(nodes), "edges": str(edges)}
+        print_json(out)
+        return
+    s = report.summary
+    has_moran = "moran_obs" in s.table.columns
+    table = Table(title=f"Diffusion network {net.name}: {net.n} nodes, "
+                        f"{report.network['edges']} ties, periods {net.t0}-{net.t1}")
+    cols = ["period", "adopters", "cum. adopt. (%)", "hazard", "density"]
+    cols += ["Moran's I (sd)", "p"] if has_moran else []
+    for col in cols:
+        table.add_column(col, justify="right")
+    for p, r in s.table.iterrows():
+        row = [str(p), str(int(r["adopters"])), f"{int(r['cumulative'])} ({r['share']:.2f})",
+               _fmt(r["hazard"]), f"{r['density']:.3f}"]
+        if has_moran:
+            row += [f"{r['moran_obs']:.3f} ({_fmt(r['moran_sd'])})", _fmt(r["moran_pval"])]
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"left censoring {s.left_censoring} ({s.left_censoring / s.n:.2f}), "
+                  f"right censoring {s.right_censoring} ({s.right_censoring / s.n:.2f})",
+                  highlight=False)
+    th = report.thresholds
+    line = f"thresholds: mean {_fmt(th['mean'])}, median {_fmt(th['median'])} (n = {th['n']})"
+    if "by_group" in th:
+        line += "; by " + th["group"] + ": " + ", ".join(
+            f"{k} {v:.4f}" for k, v in th["by_group"].items())
+    console.print(line, highlight=False)
+    c = report.classification
+    if c is not None:
+        ct = Table(title="Classification (% of nodes): time of adoption x threshold")
+        ct.add_column("toa \\ threshold")
+        for col in c.counts.columns:
+            ct.add_column(str(col), justify="right")
+        pct = c.percent()
+        for name, row in pct.iterrows():
+            ct.add_row(str(name), *[f"{v:.2f}" for v in row])
+        console.print(ct)
+        console.print("cut-offs (mean - sd, mean, mean + sd): toa "
+                      + ", ".join(f"{v:.4g}" for v in c.toa_cutoffs) + "; threshold "
+                      + ", ".join(f"{v:.4g}" for v in c.thr_cutoffs), highlight=False)
+    if report.bass is not None:
+        b = report.bass
+        console.print(f"Bass fit of the adopters: m = {b['m']:.4g}, p = {b['p']:.4g}, "
+                      f"q = {b['q']:.4g}, peak at t = {b['peak_time']:.2f}, "
+                      f"R² = {b['r2']:.3f}", highlight=False)
+    for note in report.notes:
+        console.print(note, style="dim", highlight=False)
+    if plot is not None:
+        console.print(f"plot written to {plot}", highlight=False)
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float | np.floating):
         return "-" if not np.isfinite(v) else f"{v:.4g}"
@@ -128,7 +206,8 @@ def _fmt(v: Any) -> str:
 def register(app: typer.Typer) -> None:
     """Add the ``adoption`` command group to ``app``."""
     sub = typer.Typer(
-        help="Diffusion of innovations: Bass fits and forecasts, Rogers categories.",
+        help="Diffusion of innovations: Bass fits and forecasts, Rogers categories, "
+             "diffusion networks.",
         no_args_is_help=True,
     )
 
@@ -168,5 +247,34 @@ def register(app: typer.Typer) -> None:
         if method not in ("sd", "quantile"):
             raise ParameterError("--method must be 'sd' or 'quantile'", field="method")
         _categories(file, method, column, plot, as_json)
+
+
+    @sub.command("network")
+    def network_cmd(
+        nodes: Annotated[Path, typer.Argument(help="Node CSV: id, time of adoption (empty "
+                                                    "for never), covariates.")],
+        edges: Annotated[Path, typer.Argument(help="Edge CSV: source,target (source named "
+                                                    "target).")],
+        toa_column: Annotated[str, typer.Option("--toa-column",
+                                                help="Time-of-adoption column.")] = "toa",
+        netdiffuser: Annotated[bool, typer.Option(
+            "--netdiffuser", help="Code never-adopters as adopting one period after the "
+                                  "last adoption, as netdiffuseR (to compare figures).")
+        ] = False,
+        weight: Annotated[str | None, typer.Option(help="Tie-weight column.")] = None,
+        time: Annotated[str | None, typer.Option(help="Tie-period column (a time-stamped "
+                                                      "edge list).")] = None,
+        group: Annotated[str | None, typer.Option(help="Community column: mean "
+                                                       "thresholds per community.")] = None,
+        moran: Annotated[bool | None, typer.Option("--moran/--no-moran",
+                                                   help="Moran's I per period (default: "
+                                                        "up to 5,000 nodes).")] = None,
+        plot: Annotated[Path | None, typer.Option(help="Cumulative adoption and hazard: "
+                                                       ".png, .svg or .html.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Diffusion network statistics: summary table, thresholds, classification."""
+        _network(nodes, edges, toa_column, netdiffuser, weight, time, group, moran, plot,
+                 as_json)
 
     app.add_typer(sub, name="adoption")
