@@ -12,12 +12,15 @@ from os import PathLike
 __all__ = [
     "CaseStateError",
     "ComplianceError",
+    "ConvergenceError",
     "DownlineError",
+    "EngineError",
     "FormatError",
     "GenealogyError",
     "GraphError",
     "InputError",
     "LimitError",
+    "NotFoundError",
     "ParameterError",
     "RulesFileError",
     "StoreError",
@@ -111,3 +114,18 @@ class ComplianceError(InputError):
 
 class CaseStateError(ComplianceError):
     """A case action the state machine does not allow (resolving a case twice, say)."""
+
+
+class NotFoundError(InputError, KeyError):
+    """A name that is not there: a rule id, a shipped data set. Also a ``KeyError``."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._render()
+
+
+class ConvergenceError(DownlineError):
+    """A fit did not converge and the caller asked for an error (``strict=True``)."""
+
+
+class EngineError(DownlineError):
+    """A chunk failed on the cluster (after Dask's retries) or the cluster is unreachable."""

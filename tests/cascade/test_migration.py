@@ -15,7 +15,6 @@ from downline.cascade import (
     make_task,
     run_chunk,
     simulate,
-    sponsor_graph,
 )
 from downline.genealogy import generate_genealogy
 from downline.graph import Graph
@@ -89,7 +88,7 @@ def test_level_decay_on_a_sponsor_line() -> None:
 
 def test_sponsor_tree_leader_takes_part_of_downline() -> None:
     gen = generate_genealogy(2000, seed=4)
-    tree = sponsor_graph(gen, p=0.7)
+    tree = gen.to_graph(p=0.7)
     leader = max(gen.ids[gen.root_index].tolist(), key=lambda r: len(gen.downline(r)))
     flat = simulate(tree, Migration(steps=50), [leader], runs=300, seed=1)
     decayed = simulate(tree, Migration(level_decay=0.6, steps=50), [leader], runs=300, seed=1)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from downline.errors import DownlineError, InputError, ParameterError
+from downline.errors import ConvergenceError, InputError, ParameterError
 
 __all__ = [
     "BassModel",
@@ -58,10 +58,6 @@ _M_MAX_FACTOR = 1000.0
 # m may sit below the adopters counted (noise in the counts, as in R nls or Srinivasan &
 # Mason, who put no bound on m); a fit that ends on this floor is reported.
 _M_MIN_FACTOR = 0.5
-
-
-class ConvergenceError(DownlineError):
-    """A fit did not converge and the caller asked for an error (``strict=True``)."""
 
 
 class ConvergenceWarning(UserWarning):

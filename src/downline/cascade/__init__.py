@@ -27,7 +27,6 @@ from downline.cascade.models import (
     check_lt_weights,
     check_model,
     model_name,
-    sponsor_graph,
 )
 from downline.cascade.montecarlo import (
     DEFAULT_MAX_BATCH_BYTES,
@@ -60,6 +59,5 @@ __all__ = [
     "run_chunk",
     "simulate",
     "simulate_with_band",
-    "sponsor_graph",
     "spread",
 ]

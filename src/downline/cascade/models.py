@@ -2,8 +2,9 @@
 
 ``"ic"`` (independent cascade) and ``"lt"`` (linear threshold) take their parameters from
 the graph's edge probabilities; :class:`Migration` carries the parameters of the
-downline-migration model. :func:`sponsor_graph` turns a sponsor tree into the graph the
-models run on. The simulation itself lives in :mod:`downline.cascade.montecarlo`.
+downline-migration model (a sponsor tree becomes a graph with
+:meth:`downline.genealogy.Genealogy.to_graph`). The simulation itself lives in
+:mod:`downline.cascade.montecarlo`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ __all__ = [
     "check_model",
     "lt_in_weights",
     "model_name",
-    "sponsor_graph",
 ]
 
 ModelName = Literal["ic", "lt", "migration"]
@@ -236,37 +236,3 @@ def check_model(graph: Graph, model: str | Migration, *, migration: bool = True
     if name == "lt":
         check_lt_weights(graph)
     return name
-
-
-def sponsor_graph(genealogy: Any, p: float = 1.0, *, name: str = "sponsor-tree") -> Graph:
-    """The sponsor tree as a graph with an edge sponsor -> recruit of probability ``p``.
-
-    Parameters
-    ----------
-    genealogy : downline.genealogy.Genealogy
-        The tree (anything with ``ids`` and ``parent`` arrays works).
-    p : float, default 1.0
-        Probability on every edge (the chance a recruit follows their sponsor).
-    name : str
-        Name of the graph.
-
-    Returns
-    -------
-    Graph
-        Node labels are the member ids.
-
-    Examples
-    --------
-    >>> from downline.genealogy import generate_genealogy
-    >>> g = sponsor_graph(generate_genealogy(100, seed=1), p=0.5)
-    >>> g.number_of_nodes(), g.number_of_edges()
-    (100, 99)
-    """
-    p = _rate("p", p)
-    parent = np.asarray(genealogy.parent, dtype=np.int64)
-    members = np.flatnonzero(parent >= 0)
-    labels = np.asarray(genealogy.ids)
-    return Graph.from_indices(
-        parent[members], members, np.full(members.shape[0], p), labels,
-        name=name, meta={"source": "genealogy"},
-    )

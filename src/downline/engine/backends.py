@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from downline.common.progress import Progress
-from downline.errors import DownlineError, ParameterError
+from downline.errors import EngineError, ParameterError
 
 __all__ = [
     "KERNEL_THREADS_ENV",
@@ -27,10 +27,6 @@ __all__ = [
 
 SCHEDULER_ENV = "DOWNLINE_SCHEDULER"
 KERNEL_THREADS_ENV = "DOWNLINE_KERNEL_THREADS"
-
-
-class EngineError(DownlineError):
-    """A chunk failed on the cluster (after Dask's retries) or the cluster is unreachable."""
 
 
 @runtime_checkable

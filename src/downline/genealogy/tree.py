@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from downline.errors import FormatError, GenealogyError
+from downline.errors import FormatError, GenealogyError, ParameterError
 from downline.genealogy import _kernels
+from downline.graph import Graph
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "Genealogy"]
 
@@ -353,6 +354,44 @@ class Genealogy:
             data["rank"] = self.rank
         data["volume"] = self.volume
         return pd.DataFrame(data)
+
+    def to_graph(self, p: float = 1.0, *, name: str = "sponsor-tree") -> Graph:
+        """The sponsor tree as a graph: an edge sponsor -> recruit of probability ``p``.
+
+        The cascade models and influence ranking run on it (influence flows from a
+        sponsor to their recruits).
+
+        Parameters
+        ----------
+        p : float, default 1.0
+            Probability on every edge (the chance a recruit follows their sponsor).
+        name : str
+            Name of the graph.
+
+        Returns
+        -------
+        downline.graph.Graph
+            Node labels are the member ids, one edge per member with a sponsor.
+
+        Examples
+        --------
+        >>> from downline.genealogy import generate_genealogy
+        >>> g = generate_genealogy(100, seed=1).to_graph(p=0.5)
+        >>> g.number_of_nodes(), g.number_of_edges()
+        (100, 99)
+        """
+        try:
+            prob = float(p)
+        except (TypeError, ValueError):
+            raise ParameterError(f"p must be a number in [0, 1], not {p!r}", field="p") from None
+        if not 0.0 <= prob <= 1.0:
+            raise ParameterError(f"p must be in [0, 1], not {p!r}", field="p")
+        parent = np.asarray(self.parent, dtype=np.int64)
+        members = np.flatnonzero(parent >= 0)
+        return Graph.from_indices(
+            parent[members], members, np.full(members.shape[0], prob), np.asarray(self.ids),
+            name=name, meta={"source": "genealogy"},
+        )
 
 
 # -- building from a frame ---------------------------------------------------------------

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from downline.errors import GraphError, ParameterError
 from downline.graph import _kernels
+from downline.graph.weights import apply_scheme
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -393,8 +394,6 @@ class Graph:
         >>> g.probs.tolist()
         [0.5, 0.5, 1.0]
         """
-        from downline.graph.weights import apply_scheme
-
         return apply_scheme(self, scheme, seed=seed)
 
 

@@ -187,10 +187,10 @@ class InfluencerReport:
 def _as_graph(network: Any, p: float) -> Graph:
     if isinstance(network, Graph):
         return network
-    if hasattr(network, "parent") and hasattr(network, "ids"):
-        from downline.cascade import sponsor_graph
-
-        return sponsor_graph(network, p=p)
+    # A sponsor tree (downline.genealogy.Genealogy) converts itself; influence does not
+    # import genealogy, the conversion is genealogy's.
+    if callable(getattr(network, "to_graph", None)):
+        return network.to_graph(p=p)
     raise ParameterError(
         f"expected a Graph or a sponsor tree, not {type(network).__name__}", field="graph"
     )

@@ -31,6 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 
+from downline.errors import ParameterError
+
 __all__ = ["CLASSES", "PitchClassifier", "default_classifier", "load_dataset"]
 
 CLASSES = ("none", "income", "health", "disclosure")
@@ -48,7 +50,8 @@ def load_dataset(name: str) -> list[dict[str, str]]:
     True
     """
     if name not in ("train", "eval"):
-        raise ValueError("name must be 'train' or 'eval'")
+        raise ParameterError(f"no shipped data set {name!r}; use 'train' or 'eval'",
+                             field="name")
     path = resources.files("downline.pitch") / "data" / f"{name}.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))

@@ -49,7 +49,7 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 
-from downline.errors import RulesFileError
+from downline.errors import NotFoundError, RulesFileError
 from downline.pitch.normalize import Normalized, normalize
 
 __all__ = [
@@ -162,11 +162,12 @@ class RuleSet:
         return iter(self.rules)
 
     def get(self, rule_id: str) -> Rule:
-        """The rule with id ``rule_id`` (KeyError when absent)."""
+        """The rule with id ``rule_id`` (:class:`~downline.errors.NotFoundError`, a
+        ``KeyError``, when absent)."""
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(rule_id)
+        raise NotFoundError(f"no rule {rule_id!r} in this rule set", field="rule")
 
     def match(self, norm: Normalized, max_hits_per_rule: int = 20) -> list[Hit]:
         """All rule hits on a normalized post, overlapping hits of one rule merged."""

@@ -11,7 +11,7 @@ from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
 from downline.api.routers._common import NAME_PATTERN, JobOut
-from downline.cascade import Migration, simulate_with_band, sponsor_graph
+from downline.cascade import Migration, simulate_with_band
 
 router = APIRouter(prefix="/api/cascade", tags=["cascade"])
 
@@ -101,8 +101,7 @@ def start_migration(body: MigrationRequest, guard: Guard, jobs: Jobs) -> dict:
             graph = graph.with_weights(body.weights, seed=body.seed)
     else:
         assert body.genealogy is not None
-        graph = sponsor_graph(guard.genealogy(body.genealogy),
-                              p=1.0 if body.p is None else body.p)
+        graph = guard.genealogy(body.genealogy).to_graph(p=1.0 if body.p is None else body.p)
     graph.index_of(body.first_movers)
     model = Migration(follow=body.follow, p=body.p,
                       threshold="uniform" if body.threshold is None else body.threshold,

@@ -11,7 +11,6 @@ from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
 from downline.api.routers._common import NAME_PATTERN, JobOut
-from downline.cascade import sponsor_graph
 from downline.errors import ParameterError
 from downline.influence import influencer_report
 
@@ -64,7 +63,7 @@ def start_influencers(
             graph = graph.with_weights(body.weights, seed=body.seed)
     else:
         assert body.genealogy is not None
-        graph = sponsor_graph(guard.genealogy(body.genealogy), p=body.p)
+        graph = guard.genealogy(body.genealogy).to_graph(p=body.p)
     subject = body.network or body.genealogy
     if body.k > graph.n:
         raise ParameterError(f"k={body.k} exceeds the {graph.n} nodes of the network",
