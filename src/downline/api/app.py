@@ -62,6 +62,7 @@ _TAGS = [
     {"name": "cascade", "description": "Cascade and migration (what-if) jobs."},
     {"name": "adoption", "description": "Bass fit, Rogers categories and the chasm."},
     {"name": "pitch", "description": "Compliance screening of posts."},
+    {"name": "compliance", "description": "Posts tied to the tree, cases, reports, library."},
     {"name": "jobs", "description": "Progress and cancellation of analysis jobs."},
     {"name": "service", "description": "Health and login."},
 ]
@@ -233,6 +234,7 @@ def create_app(
     from downline.api.routers import (
         adoption,
         cascade,
+        compliance,
         genealogy,
         influence,
         jobs,
@@ -245,7 +247,8 @@ def create_app(
 
     app.include_router(service.router)
     protected = [Depends(require_auth)]
-    for module in (workspace_router, genealogy, influence, cascade, adoption, pitch, jobs):
+    for module in (workspace_router, genealogy, influence, cascade, adoption, pitch,
+                   compliance, jobs):
         app.include_router(module.router, dependencies=protected)
     from downline.web import DashboardHooks, mount_api_docs, mount_dashboard
 

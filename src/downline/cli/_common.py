@@ -21,6 +21,7 @@ AREA_MODULES = (
     "adoption",
     "migration",
     "pitch",
+    "compliance",
     "serve",
     "demo",
     "warmup",

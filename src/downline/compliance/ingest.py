@@ -131,6 +131,7 @@ def ingest_posts(
     ocr: bool = True,
     share_threshold: float | None = None,
     actor: str = "system",
+    source_name: str | None = None,
 ) -> IngestResult:
     """Ingest a table of posts for the company ``genealogy``.
 
@@ -158,6 +159,9 @@ def ingest_posts(
         :data:`~downline.compliance.SHARE_THRESHOLD`.
     actor : str
         Name in the audit trail for the actions of the ingest.
+    source_name : str, optional
+        The file name to record in issues and the trail (default the file's own name; a
+        server passes the client's name of an uploaded file).
 
     Returns
     -------
@@ -188,7 +192,7 @@ def ingest_posts(
     gen = gen if gen is not None else load_genealogy(ws, genealogy)
     table = posts if isinstance(posts, PostsTable) else read_posts(posts)
     frame = table.frame
-    path = table.path
+    path = source_name if source_name is not None else table.path
     ledger = ComplianceLedger(ws)
     issues: list[dict[str, Any]] = []
 
