@@ -1,7 +1,7 @@
 """The dashboard: server-rendered pages over the REST API, and the API's docs page.
 
-Six pages (Overview, Genealogy, Influencers, What-if, Adoption, Pitch) and a login page,
-rendered with Jinja2; small scripts in ``static/js`` call the JSON API and draw charts
+Seven pages (Overview, Genealogy, Influencers, What-if, Adoption, Pitch, Compliance) and a
+login page, rendered with Jinja2; small scripts in ``static/js`` call the JSON API and draw charts
 with Plotly and graphs with Cytoscape.js; ``/api/docs`` is Swagger UI. The three
 libraries are installed from npm by ``web/build.sh`` (versions pinned in
 ``web/package.json``) and committed under ``static/vendor``: the pages load nothing from
@@ -38,6 +38,7 @@ PAGES = (
     ("whatif", "/whatif", "What-if"),
     ("adoption", "/adoption", "Adoption"),
     ("pitch", "/pitch", "Pitch"),
+    ("compliance", "/compliance", "Compliance"),
 )
 """``(key, path, title)`` of each page, in menu order; a new page adds a row here and a
 template ``<key>.html``."""
