@@ -365,28 +365,28 @@ def advance(
     events: list[dict[str, Any]] = []
     notified_ids: list[int] = []
     escalated_ids: list[int] = []
+    case_ids = frame["case_id"].to_numpy()
+    members = frame["member_id"].to_numpy()
     pick = np.flatnonzero(ready & (what == "notify"))
     for k in pick:
-        row = frame.iloc[k]
         events.append({"at": when, "actor": actor, "action": "notify",
-                       "case_id": int(row.case_id), "from_state": "open",
-                       "to_state": "notified", "notified": [str(row.member_id)],
+                       "case_id": int(case_ids[k]), "from_state": "open",
+                       "to_state": "notified", "notified": [str(members[k])],
                        "note": "notice to the member", "detail": {"due_at": str(due[k])}})
-        notified_ids.append(int(row.case_id))
+        notified_ids.append(int(case_ids[k]))
     pick = np.flatnonzero(ready & (what == "escalate"))
     if pick.size:
-        idx = member_index(gen, frame["member_id"].iloc[pick].tolist())
+        idx = member_index(gen, members[pick].tolist())
         sponsor = gen.parent[np.where(idx >= 0, idx, 0)]
         for j, k in enumerate(pick):
-            row = frame.iloc[k]
             who = [] if idx[j] < 0 or sponsor[j] < 0 else [_id(gen, int(sponsor[j]))]
             events.append({"at": when, "actor": actor, "action": "escalate",
-                           "case_id": int(row.case_id), "from_state": "notified",
+                           "case_id": int(case_ids[k]), "from_state": "notified",
                            "to_state": "escalated", "notified": who,
                            "note": f"not resolved {policy.escalate_after_hours:g} h after "
                                    "the notice: to the sponsor",
                            "detail": {"rule": "deadline", "due_at": str(due[k])}})
-            escalated_ids.append(int(row.case_id))
+            escalated_ids.append(int(case_ids[k]))
     if events:
         ledger.append(genealogy, events)
     return {"notified": notified_ids, "escalated": escalated_ids, "at": when.isoformat()}

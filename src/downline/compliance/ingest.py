@@ -298,14 +298,16 @@ def ingest_posts(
         first = ledger.max_case_id(genealogy) + 1
         screened_at = datetime.now(UTC).replace(tzinfo=None).isoformat()
         evidence = []
+        cols = {c: frame[c].to_numpy() for c in ("post_id", "member_id", "platform", "url",
+                                                  "text", "image")}
+        stamps = frame["posted_at"].to_numpy()
         for k in order:
-            row = frame.iloc[k]
             extra = image_screens.get(int(k))
             evidence.append(_json_evidence({
-                "post": {"post_id": row.post_id, "member_id": row.member_id,
-                         "platform": row.platform, "url": row.url,
-                         "posted_at": pd.Timestamp(row.posted_at).isoformat(),
-                         "text": row.text, "image": row.image or None,
+                "post": {"post_id": cols["post_id"][k], "member_id": cols["member_id"][k],
+                         "platform": cols["platform"][k], "url": cols["url"][k],
+                         "posted_at": pd.Timestamp(stamps[k]).isoformat(),
+                         "text": cols["text"][k], "image": cols["image"][k] or None,
                          "image_text": image_texts[k] or None},
                 "screening": screened[k].to_dict(),
                 "image_screening": None if extra is None else extra.to_dict(),

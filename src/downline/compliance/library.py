@@ -45,6 +45,7 @@ SHARE_THRESHOLD = 80.0
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _TAG = re.compile(r"[#@]\w+")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def match_key(text: str) -> str:
@@ -59,8 +60,7 @@ def match_key(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower()
     t = _URL.sub(" ", t)
     t = _TAG.sub(" ", t)
-    t = "".join(ch if ch.isalnum() else " " for ch in t)
-    return " ".join(t.split())
+    return _NOT_WORD.sub(" ", t).strip()
 
 
 @dataclass(frozen=True)

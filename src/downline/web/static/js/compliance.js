@@ -94,7 +94,7 @@
     document.getElementById("edits").replaceChildren(...lib.edits.slice(0, 5).map((e) => el("li", {},
       el("div", { class: e.violation ? "error" : "muted", text: `${e.post_id} by ${e.member_id}: ${e.violation ? "flagged " + e.rule_ids : "clean"} · similarity ${fmt(e.similarity, 1)}` }),
       el("div", { class: "post" }, ...e.diff.map((d) => d.op === "=" ? `${d.text} ` :
-        el(d.op === "+" ? "ins" : "del", { class: "diff", text: d.text }), " ")))));
+        [el(d.op === "+" ? "ins" : "del", { class: "diff", text: d.text }), " "])))));
   }
 
   async function loadReport() { renderReport(await api(`${base()}/report?min_posts=30`)); }
