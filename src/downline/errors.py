@@ -31,6 +31,18 @@ class DownlineError(Exception):
     """Base class of every error raised on purpose by `downline`."""
 
 
+class ArtifactError(DownlineError):
+    """A shipped or saved artifact (a fitted model) that is missing, stale or corrupt.
+
+    Not a user mistake: the message says how to rebuild the artifact.
+    """
+
+    def __init__(self, message: str, *, path: str | PathLike[str] | None = None) -> None:
+        self.message = message
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
 class InputError(DownlineError, ValueError):
     """Bad input from the user: a file, a table, a parameter.
 

@@ -51,19 +51,49 @@ def register(app: typer.Typer) -> None:
                 _print_batch(batch)
             _exit(1 if batch.n_violations else 0)
         if source == "-":
-            text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+            text = post_text(sys.stdin.buffer.read(), "<stdin>")
         else:
             path = Path(source)
             try:
-                text = path.read_bytes().decode("utf-8-sig", errors="replace")
+                raw = path.read_bytes()
             except OSError as exc:
                 raise FormatError(f"cannot read file ({exc.strerror})", path=path) from exc
+            text = post_text(raw, path)
         result = screen(text, rules=extra, model=model, brand=brand)
         if as_json:
             print_json(result.to_dict())
         else:
             _print_one(result)
         _exit(1 if result.violation else 0)
+
+
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+
+
+def post_text(raw: bytes, where: str | Path) -> str:
+    """The text of a one-post file, or a FormatError for an empty or binary file.
+
+    UTF-8 (with or without a BOM) is expected; a file that is not UTF-8 but reads as
+    Windows-1252 text is accepted. NUL bytes, or more than 1% control characters, mean the
+    file is not text (an executable, an image, a PDF).
+    """
+    if not raw.strip():
+        raise FormatError("file is empty; nothing to screen", path=where)
+    head = raw[:65536]
+    if b"\x00" in head:
+        raise FormatError(f"not a text file (binary byte at offset {head.index(0)})",
+                          path=where)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+        text = raw.decode("cp1252", errors="replace")
+        if text.count("\ufffd") > len(text) // 100:
+            raise FormatError(f"not a text file (byte {bad} is not UTF-8)", path=where) from exc
+    controls = sum(1 for b in head if b in _CONTROL)
+    if controls > len(head) // 100:
+        raise FormatError("not a text file (too many control characters)", path=where)
+    return text
 
 
 def _exit(code: int) -> None:

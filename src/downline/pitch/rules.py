@@ -214,6 +214,8 @@ class RuleSet:
 #: produces, and the masked copy keeps every offset of the normalized text.
 MASK = "\u01f3"
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+_PLAIN = re.compile(r"[a-z' /-]+")
+_TRIPLE = re.compile(r"(.)\1\1")
 
 
 def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -245,7 +247,10 @@ class Conditions:
     def __init__(self, terms: Iterable[str]) -> None:
         table: set[tuple[str, ...]] = set()
         for term in terms:
-            tokens = tuple(_TOKEN.findall(normalize(term).text))
+            low = term.lower()
+            # Plain lower-case terms (nearly all of the vocabulary) read the same normalized.
+            plain = _PLAIN.fullmatch(low) is not None and not _TRIPLE.search(low)
+            tokens = tuple(_TOKEN.findall(low if plain else normalize(term).text))
             if tokens:
                 table.update(_variants(tokens))
         self._table = frozenset(table)

@@ -9,21 +9,24 @@ compliant rewrite (:mod:`~downline.pitch.rewrite`). Reports are written by
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from downline.errors import FormatError, InputError
 from downline.pitch.normalize import Normalized, normalize
 from downline.pitch.rewrite import fill_template, rewrite_text
 from downline.pitch.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:  # pandas and the model are imported only when used
+    import pandas as pd
+
+    from downline.pitch.model import PitchClassifier
 
 __all__ = ["Batch", "Flag", "Screening", "screen", "screen_many"]
 
@@ -32,7 +35,8 @@ __all__ = ["Batch", "Flag", "Screening", "screen", "screen_many"]
 # each level, rounded; with the statistical layer the risk is fitted instead.
 _RULE_ONLY_RISK = {0: 0.08, 1: 0.7, 2: 0.9, 3: 0.97}
 
-_ML_SOURCE = "downline statistical layer (TF-IDF + logistic regression trained on data/train.csv)"
+_ML_SOURCE = ("downline statistical layer (logistic regression over hashed word and character "
+              "features, fitted on the cited corpus data/corpus and data/train.csv)")
 _ML_TEXT = {
     "income": ("Reads like an earnings or lifestyle claim (FTC MLM guidance, 2024), though no "
                "rule matched exactly. The highlighted words weighed most; check the wording."),
@@ -150,6 +154,8 @@ class Screening:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per flag (columns of :class:`Flag`)."""
+        import pandas as pd
+
         columns = list(Flag.__dataclass_fields__)
         return pd.DataFrame([f.to_dict() for f in self.flags], columns=columns)
 
@@ -177,6 +183,8 @@ class Batch:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per post: id, text, violation, risk, model score, rules and categories."""
+        import pandas as pd
+
         return pd.DataFrame({
             "id": list(self.ids),
             "text": [s.text for s in self.screenings],
@@ -210,6 +218,26 @@ def _ruleset(rules: RuleSet | Sequence[str | PathLike[str]] | None) -> RuleSet:
     if isinstance(rules, str | PathLike):
         return load_rules([rules])
     return load_rules(list(rules))
+
+
+def _is_frame(obj: Any) -> bool:
+    # A DataFrame without importing pandas for callers that never pass one.
+    return type(obj).__name__ == "DataFrame" and hasattr(obj, "columns")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _classifier(model: bool | PitchClassifier):
+    """The statistical layer to use: None (rules only), the shipped one, or the one given."""
+    if model is False or model is None:
+        return None
+    if model is True:
+        from downline.pitch.model import default_classifier
+
+        return default_classifier()
+    return model
 
 
 def _as_text(text: object) -> str:
@@ -296,7 +324,7 @@ def screen(
     text: str | bytes,
     *,
     rules: RuleSet | Sequence[str | PathLike[str]] | str | PathLike[str] | None = None,
-    model: bool = True,
+    model: bool | PitchClassifier = True,
     brand: str = "[Brand]",
 ) -> Screening:
     """Screen one post for earnings, health and disclosure problems.
@@ -312,8 +340,9 @@ def screen(
     rules : RuleSet, path or list of paths, optional
         A rule set from :func:`~downline.pitch.rules.load_rules`, or company rules files
         added to the core rules. Default: the core rules.
-    model : bool
-        Use the statistical layer (default). Without it only the rules run (faster).
+    model : bool or PitchClassifier
+        Use the shipped statistical layer (default), none (``False``: rules only, faster),
+        or a fitted :class:`~downline.pitch.model.PitchClassifier` of your own.
     brand : str
         Company name used in suggested disclosures.
 
@@ -342,23 +371,20 @@ def screen(
     ruleset = _ruleset(rules)
     norm = normalize(_as_text(text))
     flags = _rule_flags(norm, ruleset, brand)
-    probs, clf = None, None
-    if model and norm.text.strip():
-        from downline.pitch.model import default_classifier
-
-        clf = default_classifier()
+    probs, clf = None, _classifier(model)
+    if clf is not None and norm.text.strip():
         probs = clf.predict_proba([norm.text])[0]
-    return _finish(norm, flags, probs, clf, ruleset, brand)
+    return _finish(norm, flags, probs, clf if probs is not None else None, ruleset, brand)
 
 
 def _read_batch(path: Path, text_field: str) -> tuple[list[str], list[str]]:
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read file ({exc.strerror})", path=path) from exc
-    content = raw.decode("utf-8-sig", errors="replace")
     if suffix in (".jsonl", ".ndjson", ".json"):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise FormatError(f"cannot read file ({exc.strerror})", path=path) from exc
+        content = raw.decode("utf-8-sig", errors="replace")
         texts, ids = [], []
         for lineno, line in enumerate(content.splitlines(), start=1):
             if not line.strip():
@@ -376,19 +402,17 @@ def _read_batch(path: Path, text_field: str) -> tuple[list[str], list[str]]:
             ids.append(str(obj.get("id", len(ids) + 1)))
         return texts, ids
     if suffix in (".csv", ".tsv"):
-        try:
-            frame = pd.read_csv(io.StringIO(content), dtype=str, keep_default_na=False,
-                                sep="\t" if suffix == ".tsv" else ",")
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise FormatError(f"not a valid table ({exc})", path=path) from exc
-        except pd.errors.EmptyDataError as exc:
-            raise FormatError("file is empty", path=path) from exc
-        if text_field not in frame.columns:
-            raise FormatError(f"no column '{text_field}' (columns: {', '.join(frame.columns)})",
+        from downline.common.tables import read_table
+
+        table = read_table(path, delimiter="\t" if suffix == ".tsv" else ",", comment=None,
+                           types="string")
+        if text_field not in table.names:
+            raise FormatError(f"no column '{text_field}' (columns: {', '.join(table.names)})",
                               path=path, line=1, field=text_field)
-        ids = (frame["id"].tolist() if "id" in frame.columns
-               else [str(i) for i in range(1, len(frame) + 1)])
-        return frame[text_field].tolist(), [str(i) for i in ids]
+        texts = ["" if t is None else str(t) for t in table.column(text_field).to_pylist()]
+        ids = ([str(i) for i in table.column("id").to_pylist()] if "id" in table.names
+               else [str(i) for i in range(1, len(texts) + 1)])
+        return texts, ids
     raise FormatError("batch files must be .csv, .tsv or .jsonl", path=path)
 
 
@@ -397,7 +421,7 @@ def screen_many(
     *,
     text_field: str = "text",
     rules: RuleSet | Sequence[str | PathLike[str]] | str | PathLike[str] | None = None,
-    model: bool = True,
+    model: bool | PitchClassifier = True,
     brand: str = "[Brand]",
     report_dir: str | PathLike[str] | None = None,
 ) -> Batch:
@@ -428,10 +452,10 @@ def screen_many(
     """
     if isinstance(posts, str | PathLike):
         texts, ids = _read_batch(Path(posts), text_field)
-    elif isinstance(posts, pd.DataFrame):
+    elif _is_frame(posts):
         if text_field not in posts.columns:
             raise InputError(f"no column '{text_field}'", field=text_field)
-        texts = ["" if pd.isna(t) else str(t) for t in posts[text_field]]
+        texts = ["" if _missing(t) else str(t) for t in posts[text_field]]
         ids = ([str(i) for i in posts["id"]] if "id" in posts.columns
                else [str(i) for i in range(1, len(texts) + 1)])
     else:
@@ -440,13 +464,8 @@ def screen_many(
     ruleset = _ruleset(rules)
     norms = [normalize(t) for t in texts]
     all_flags = [_rule_flags(n, ruleset, brand) for n in norms]
-    clf = None
-    probs = None
-    if model and norms:
-        from downline.pitch.model import default_classifier
-
-        clf = default_classifier()
-        probs = clf.predict_proba([n.text for n in norms])
+    clf = _classifier(model) if norms else None
+    probs = clf.predict_proba([n.text for n in norms]) if clf is not None else None
     screenings = tuple(
         _finish(n, f, None if probs is None else probs[i], clf, ruleset, brand)
         for i, (n, f) in enumerate(zip(norms, all_flags, strict=True))
