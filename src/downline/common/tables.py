@@ -9,7 +9,7 @@ What it takes care of, so that no area does it again:
 * **Lines**: LF or CRLF; blank lines and comment lines (``#`` by default; a tuple of
   prefixes such as ``("#", "%")`` for edge lists) anywhere; blanks around fields trimmed.
 * **Separators**: comma, tab, semicolon, ``|`` or runs of blanks, guessed from the first
-  data lines unless given; double quotes around fields in comma and semicolon files.
+  data lines unless given; double quotes around fields.
 * **Bounds**: at most ``max_fields`` fields and ``max_line_bytes`` bytes per line
   (:class:`~downline.common.limits.Limits`), checked before anything is parsed, so a
   2 MB line of 300,000 fields is one error, not gigabytes of columns.
@@ -266,7 +266,7 @@ class Dialect:
     delimiter : str
         One character, or ``" "`` for runs of blanks (spaces and tabs).
     quote : bool
-        Double quotes may enclose fields (comma and semicolon files).
+        Double quotes may enclose fields (any one-character separator).
     comment : tuple of str
         Prefixes of comment lines.
     bom : bool
@@ -370,7 +370,8 @@ def _utf8_error(buf: pa.Buffer, p: Path | None, bom: bool) -> FormatError:
             line = bytes(data[:bad]).count(b"\n") + 1
             column = bad - (bytes(data[:bad]).rfind(b"\n") + 1) + 1
             return FormatError(
-                f"not UTF-8 text (byte 0x{data[bad]:02x} at column {column}); save the file "
+                f"not UTF-8 text (byte 0x{bytes(data[bad:bad + 1])[0]:02x} at column {column}); "
+                "save the file "
                 "as UTF-8", path=p, line=line)
     return FormatError("not UTF-8 text", path=p)
 
@@ -445,7 +446,7 @@ def _sniff_buffer(buf: pa.Buffer, p: Path | None, delimiter: str | None, comment
     elif len(delimiter) != 1:
         raise FormatError(f"the delimiter must be one character, 'tab' or 'whitespace', "
                           f"not {delimiter!r}", path=p, field="delimiter")
-    quote = delimiter in (",", ";")
+    quote = delimiter != " "
     fields = [split_fields(ln, delimiter, quote) for ln in data]
     for tokens, number in zip(fields, numbers, strict=True):
         if len(tokens) > lim.max_fields:
@@ -671,7 +672,7 @@ def read_table(
 
 def _names(sn: Sniffed, header: HeaderMode, ncols: int) -> tuple[list[str], list[str] | None]:
     if header == "names":
-        names = [n if n else f"f{i + 1}" for i, n in enumerate(sn.first[0])]
+        names = [n.lstrip("\ufeff").strip() or f"f{i + 1}" for i, n in enumerate(sn.first[0])]
         return names, sn.first[0]
     if header == "skip":
         return [f"f{i + 1}" for i in range(ncols)], sn.first[0]
@@ -725,8 +726,15 @@ def _fast(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode,
         for prefix in d.comment[1:]:
             if pc.any(pc.starts_with(first, prefix)).as_py():
                 return None
-        if ncols == 1 and pc.any(pc.equal(first, "")).as_py():
-            return None
+        empty = pc.equal(first, "")
+        if pc.any(empty).as_py():
+            for col in cols[1:]:
+                if not pa.types.is_string(col.type):
+                    break
+                empty = pc.and_(empty, pc.equal(col, ""))
+            else:
+                if pc.any(empty).as_py():
+                    return None  # a blank line (pyarrow reads it as a row of empty fields)
     names_out, head = _names(sn, header, ncols)
     return Table(names_out, cols, str(p), d, head, None, skip + 1)
 
@@ -757,7 +765,8 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
         keep = pc.and_(keep, pc.invert(pc.starts_with(trimmed, prefix)))
     keep_np = keep.to_numpy(zero_copy_only=False)
     numbers = np.flatnonzero(keep_np).astype(np.int64) + 1
-    data = trimmed.filter(keep)
+    # Split what was written (a tab at the end may end an empty field), CR dropped.
+    data = (trimmed if d.delimiter == " " else pc.utf8_rtrim(lines, "\r")).filter(keep)
     if len(data) == 0:
         raise FormatError("the file has no data lines (only comments or blanks)", path=p)
     start = 0 if header == "none" else 1
@@ -773,7 +782,7 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
                 # A tab file with some lines in spaces (SNAP mirrors): blanks separate.
                 alt = _split_plain(data, " ")
                 alt_counts = pc.list_value_length(alt).to_numpy(zero_copy_only=False)
-                if not np.any(alt_counts[start:] != alt_counts[start]):
+                if not np.any(alt_counts != alt_counts[start]):
                     tokens, counts = alt, alt_counts
                     d = Dialect(" ", False, d.comment, d.bom, d.compression, True)
         cols = None
@@ -798,8 +807,6 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     else:
         cols = [c[start:] for c in cols]
     names, head_out = _names(sn, header, ncols)
-    if header == "names":
-        names = [n if n else f"f{i + 1}" for i, n in enumerate(head)]
     return Table(names, cols, str(p), d, head_out, numbers[start:], int(numbers[start]))
 
 
