@@ -604,6 +604,7 @@ def read_table(
     types: Literal["infer", "string"] = "infer",
     limits: Limits | None = None,
     sniffed: Sniffed | None = None,
+    strip_lines: bool = False,
 ) -> Table:
     """Read a text table (CSV, TSV, edge list; optionally compressed) into Arrow columns.
 
@@ -629,6 +630,9 @@ def read_table(
         environment, see :mod:`downline.common.limits`).
     sniffed : Sniffed, optional
         The result of :func:`sniff`, when the caller already looked.
+    strip_lines : bool, default False
+        Blanks at the ends of a line are not fields (edge lists: ``1<TAB>2<TAB>`` has two
+        fields). By default a separator at the end of a line ends an empty field.
 
     Returns
     -------
@@ -660,13 +664,13 @@ def read_table(
     compression = compression_of(p)
     sn = sniffed or _sniff_buffer(buf, p, delimiter, comment, lim, compression)
     try:
-        table = _fast(buf, p, sn, header, types)
+        table = _fast(buf, p, sn, header, types, strip_lines)
     except DownlineError:
         raise
     except (pa.ArrowException, ValueError, TypeError):
         table = None
     if table is None:
-        table = _robust(buf, p, sn, header, lim)
+        table = _robust(buf, p, sn, header, lim, strip_lines)
     return table
 
 
@@ -680,7 +684,7 @@ def _names(sn: Sniffed, header: HeaderMode, ncols: int) -> tuple[list[str], list
 
 
 def _fast(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode,
-          types: str) -> Table | None:
+          types: str, strip_lines: bool = False) -> Table | None:
     d = sn.dialect
     if d.delimiter == " " and not all(
             "\t" not in ln and "" not in ln.split(" ") for ln in sn.raw_first):
@@ -726,6 +730,9 @@ def _fast(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode,
         for prefix in d.comment[1:]:
             if pc.any(pc.starts_with(first, prefix)).as_py():
                 return None
+        if strip_lines and any(pa.types.is_string(c.type) and pc.any(pc.equal(c, "")).as_py()
+                               for c in cols):
+            return None  # an empty field may be a blank at a line end
         empty = pc.equal(first, "")
         if pc.any(empty).as_py():
             for col in cols[1:]:
@@ -752,7 +759,8 @@ def _lines_of(buf: pa.Buffer, p: Path, bom: bool) -> pa.Array:
     return pc.split_pattern(whole, "\n")[0].values
 
 
-def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limits) -> Table:
+def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limits,
+            strip_lines: bool = False) -> Table:
     d = sn.dialect
     lines = _lines_of(buf, p, d.bom)
     lengths = pc.binary_length(lines).to_numpy(zero_copy_only=False)
@@ -766,7 +774,8 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     keep_np = keep.to_numpy(zero_copy_only=False)
     numbers = np.flatnonzero(keep_np).astype(np.int64) + 1
     # Split what was written (a tab at the end may end an empty field), CR dropped.
-    data = (trimmed if d.delimiter == " " else pc.utf8_rtrim(lines, "\r")).filter(keep)
+    data = (trimmed if d.delimiter == " " or strip_lines
+            else pc.utf8_rtrim(lines, "\r")).filter(keep)
     if len(data) == 0:
         raise FormatError("the file has no data lines (only comments or blanks)", path=p)
     start = 0 if header == "none" else 1
@@ -780,7 +789,7 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
             ragged = np.any(counts[start:] != counts[start])
             if ragged:
                 # A tab file with some lines in spaces (SNAP mirrors): blanks separate.
-                alt = _split_plain(data, " ")
+                alt = _split_plain(trimmed.filter(keep), " ")
                 alt_counts = pc.list_value_length(alt).to_numpy(zero_copy_only=False)
                 if not np.any(alt_counts != alt_counts[start]):
                     tokens, counts = alt, alt_counts

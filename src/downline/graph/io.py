@@ -396,11 +396,11 @@ def _read_edge_columns(
     # pyarrow would read "007" as the number 7: padded ids are read as text.
     table = tables.read_table(
         p, comment=_COMMENTS, header=mode, types="string" if sniff.padded_ids else "infer",
-        limits=limits, sniffed=sniff.table_sniff)
+        limits=limits, sniffed=sniff.table_sniff, strip_lines=True)
     if any(pa.types.is_floating(c.type) for c in table.columns[:2]):
         # Ids beyond 2^64 are inferred as floats (losing digits): read them as text.
         table = tables.read_table(p, comment=_COMMENTS, header=mode, types="string",
-                                  limits=limits, sniffed=sniff.table_sniff)
+                                  limits=limits, sniffed=sniff.table_sniff, strip_lines=True)
     notes: list[str] = []
     cols = list(table.columns)
     nm: tuple[int, int] | None = None
