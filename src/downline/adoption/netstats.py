@@ -460,7 +460,6 @@ def exposure(
             raise ParameterError("the only named alt_graph is 'se'", field="alt_graph")
         alt_graph = [_inverse(structural_equivalence(net.graph_at(k)))
                      for k in range(1 if net.static else T)]
-    base = np.full((net.n, T), np.nan)
     static = (net.static and alt_graph is None) or (
         isinstance(alt_graph, sparse.spmatrix | np.ndarray))
     x = None if attrs is None else np.asarray(attrs, dtype=np.float64)
@@ -474,6 +473,7 @@ def exposure(
                                            weights=a.data)
         base = _normalise(num, den, normalized, empty)
     else:
+        base = np.full((net.n, T), np.nan)
         for k in range(T):
             a = _weights_for(net, k, outgoing, valued, alt_graph)
             if x is not None:
@@ -483,22 +483,26 @@ def exposure(
             num, den = flagged_share(a.indptr, a.indices, net.toa, at, weights=a.data,
                                      strict=False)
             base[:, k] = _normalise(num[:, None], den, normalized, empty)[:, 0]
-    out = np.full((net.n, T), np.nan)
-    if lags >= 0:
-        out[:, lags:] = base[:, :T - lags]
+    if lags == 0:
+        out = base
     else:
-        out[:, :T + lags] = base[:, -lags:]
-    return pd.DataFrame(out, index=pd.Index(net.ids, name="id"),
+        out = np.full((net.n, T), np.nan)
+        if lags > 0:
+            out[:, lags:] = base[:, :T - lags]
+        else:
+            out[:, :T + lags] = base[:, -lags:]
+    return pd.DataFrame(out, copy=False, index=pd.Index(net.ids, name="id"),
                         columns=pd.Index(net.periods, name="period"))
 
 
 def _normalise(num: np.ndarray, den: np.ndarray, normalized: bool, empty: float) -> np.ndarray:
+    """Shares in place (no second ``n x T`` buffer)."""
     if not normalized:
         return num
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = num / den[:, None]
-    out[den == 0, :] = empty
-    return out
+        num /= den[:, None]
+    num[den == 0, :] = empty
+    return num
 
 
 def _inverse(se: np.ndarray) -> sparse.csr_matrix:
@@ -521,7 +525,8 @@ def network_thresholds(
 
     ``threshold_i = E_i(toa_i)`` with :func:`exposure`'s conventions (``lags=0``:
     alters who adopted in the same period count, as netdiffuseR's ``threshold``).
-    Computed in one pass over the ties (no ``n x T`` matrix) for a static graph.
+    Computed in one pass over the ties (no ``n x T`` matrix): O(m + n) for a static
+    graph, O(m + n T) for one graph per period.
     Never-adopters, and adopters whose ``toa - lags`` falls before the first period, get
     NaN.
 
@@ -542,6 +547,20 @@ def network_thresholds(
         with np.errstate(invalid="ignore", divide="ignore"):
             thr = np.where(den > 0, num / np.where(den > 0, den, 1.0), empty)
         thr[np.isnan(at)] = np.nan
+    elif alt_graph is None:
+        # one pass per period over that period's ties, for the nodes evaluated in it
+        thr = np.full(net.n, np.nan)
+        for k, period in enumerate(net.periods):
+            mine = at == period
+            if not mine.any():
+                continue
+            a = _weights_for(net, k, outgoing, valued, None)
+            num, den = flagged_share(a.indptr, a.indices, net.toa,
+                                     np.where(mine, at, np.nan), weights=a.data,
+                                     strict=False)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                thr[mine] = np.where(den[mine] > 0, num[mine] / np.where(
+                    den[mine] > 0, den[mine], 1.0), empty)
     else:
         e = exposure(net, outgoing=outgoing, valued=valued, alt_graph=alt_graph,
                      empty=empty).to_numpy()

@@ -27,7 +27,7 @@ from downline.adoption.netstats import (
 from downline.adoption.network import DiffusionNetwork
 from downline.errors import DownlineError, ParameterError
 
-__all__ = ["NetworkReport", "network_report"]
+__all__ = ["NetworkReport", "network_layout", "network_report"]
 
 
 @dataclass(frozen=True)
@@ -163,3 +163,33 @@ def network_report(
     return NetworkReport(network=net.to_dict(), summary=summary, thresholds=th,
                          classification=classification, bass=bass, rogers=rogers,
                          notes=notes)
+
+
+def network_layout(net: DiffusionNetwork, *, seed: int = 1,
+                   max_nodes: int = 3_000) -> np.ndarray:
+    """Node positions for drawing adoption on the network (``n x 2``, in [-1, 1]).
+
+    A force-directed layout of the first period's ties taken as undirected
+    (Fruchterman-Reingold, networkx), seeded so the same network is drawn the same way.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> net = DiffusionNetwork.from_tables(
+    ...     pd.DataFrame({"id": [1, 2, 3], "toa": [1, 2, 3]}),
+    ...     pd.DataFrame({"source": [1, 2], "target": [2, 3]}))
+    >>> network_layout(net).shape
+    (3, 2)
+    """
+    import networkx as nx
+
+    if net.n > max_nodes:
+        raise ParameterError(f"drawing is for networks of at most {max_nodes} nodes, not "
+                             f"{net.n}", field="nodes")
+    a = net.graph_at(0)
+    g = nx.Graph()
+    g.add_nodes_from(range(net.n))
+    coo = a.tocoo()
+    g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
+    pos = nx.spring_layout(g, seed=seed, iterations=60)
+    return np.array([pos[i] for i in range(net.n)], dtype=np.float64)

@@ -235,6 +235,7 @@ def create_app(
         adoption,
         cascade,
         compliance,
+        diffusion,
         genealogy,
         influence,
         jobs,
@@ -247,8 +248,8 @@ def create_app(
 
     app.include_router(service.router)
     protected = [Depends(require_auth)]
-    for module in (workspace_router, genealogy, influence, cascade, adoption, pitch,
-                   compliance, jobs):
+    for module in (workspace_router, genealogy, influence, cascade, adoption, diffusion,
+                   pitch, compliance, jobs):
         app.include_router(module.router, dependencies=protected)
     from downline.web import DashboardHooks, mount_api_docs, mount_dashboard
 

@@ -37,6 +37,7 @@ PAGES = (
     ("influencers", "/influencers", "Influencers"),
     ("whatif", "/whatif", "What-if"),
     ("adoption", "/adoption", "Adoption"),
+    ("diffusion", "/diffusion", "Diffusion network"),
     ("pitch", "/pitch", "Pitch"),
     ("compliance", "/compliance", "Compliance"),
 )
