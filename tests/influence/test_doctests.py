@@ -13,6 +13,7 @@ MODULES = [
     "downline.influence.baselines",
     "downline.influence.reach",
     "downline.influence.report",
+    "downline.influence.warmup",
 ]
 
 
