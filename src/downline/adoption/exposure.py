@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import sparse, special, stats
 
 from downline.adoption.bass import ConvergenceWarning
+from downline.common.limits import check_periods
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
 from downline.graph.exposure import flagged_share
@@ -92,6 +93,7 @@ def _adoption_periods(graph: Graph, adoption_times: Any) -> tuple[np.ndarray, np
     per_node = np.full(graph.n, np.nan)
     per_node[idx] = vals[keep]
     t0, t1 = int(vals[keep].min()), int(vals[keep].max())
+    check_periods(t1 - t0 + 1, cause=f"adoption times {t0} .. {t1}", field="time")
     return per_node, np.arange(t0, t1 + 1, dtype=np.int64)
 
 

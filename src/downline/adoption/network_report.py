@@ -143,7 +143,10 @@ def network_report(
     if adopted.size >= 2:
         from downline.adoption.bass import fit_bass
         from downline.adoption.rogers import rogers_categories
+        from downline.common.limits import check_periods
 
+        check_periods(int(adopted.max()) - int(adopted.min()) + 1, field="toa",
+                      cause=f"times of adoption {int(adopted.min())} .. {int(adopted.max())}")
         periods = np.arange(int(adopted.min()), int(adopted.max()) + 1)
         counts = np.array([(adopted == p).sum() for p in periods], dtype=np.float64)
         try:

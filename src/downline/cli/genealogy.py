@@ -131,7 +131,9 @@ def generate(
 ) -> None:
     """Write a synthetic genealogy (preferential-attachment recruiting, attrition)."""
     from downline.genealogy import generate_genealogy, write_genealogy
+    from downline.genealogy.io import check_output_path
 
+    check_output_path(out)  # before the work: a missing folder or .xlsx fails at once
     gen = generate_genealogy(
         n, seed=seed, start=start, periods=periods, attrition_rate=attrition_rate, roots=roots
     )

@@ -16,7 +16,7 @@ from downline.common import tables
 from downline.errors import FormatError, ParameterError
 from downline.genealogy.tree import COLUMNS, Genealogy, _from_frame
 
-__all__ = ["read_genealogy", "write_genealogy"]
+__all__ = ["check_output_path", "read_genealogy", "write_genealogy"]
 
 _PARQUET = (".parquet", ".pq")
 # Kept for benchmarks/bench_genealogy.py, which compares routes; the shared reader has one.
@@ -128,6 +128,48 @@ def _delimiter(sep: str | None) -> str | None:
     return "whitespace" if sep in (r"\s+", " ") else sep
 
 
+_OUTPUT_SUFFIXES = (".csv", *_PARQUET)
+
+
+def check_output_path(path: str | PathLike[str]) -> Path:
+    """Check where a member table would be written, before any work starts.
+
+    The format follows the extension (``.csv``, ``.parquet`` or ``.pq``); another
+    extension is refused rather than written as CSV, and the folder must exist.
+
+    Raises
+    ------
+    ParameterError
+        An extension of another format (``.xlsx``, ``.json``, none).
+    FormatError
+        A missing folder, a folder given as the file, or a folder that is not writable.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> check_output_path(pathlib.Path(tempfile.mkdtemp()) / "tree.csv").suffix
+    '.csv'
+    """
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise ParameterError(
+            f"cannot write {suffix or 'a file without extension'}: the format follows the "
+            "extension, .csv, .parquet or .pq", field="out")
+    folder = out.parent
+    if not folder.exists():
+        raise FormatError(f"the folder {folder} does not exist", path=out)
+    if not folder.is_dir():
+        raise FormatError(f"{folder} is not a folder", path=out)
+    if out.is_dir():
+        raise FormatError("is a directory, not a file name", path=out)
+    import os
+
+    if not os.access(folder, os.W_OK):
+        raise FormatError(f"the folder {folder} is not writable", path=out)
+    return out
+
+
 def write_genealogy(gen: Genealogy, path: str | PathLike[str]) -> Path:
     """Write the member table of ``gen`` as CSV (or Parquet for ``.parquet``/``.pq``).
 
@@ -143,11 +185,24 @@ def write_genealogy(gen: Genealogy, path: str | PathLike[str]) -> Path:
     >>> len(read_genealogy(out))
     50
     """
-    path = Path(path)
+    path = check_output_path(path)
     frame = gen.to_frame()
-    if path.suffix.lower() in _PARQUET:
-        frame.to_parquet(path, index=False)
-        return path
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        if path.suffix.lower() in _PARQUET:
+            frame.to_parquet(tmp, index=False)
+        else:
+            _write_csv(frame, tmp)
+        import os
+
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FormatError(f"cannot write the file ({exc.strerror or exc})", path=path) from None
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     for col in ("joined_at", "left_at"):
         dates = frame[col].to_numpy().astype("datetime64[D]")
         text = np.datetime_as_string(dates, unit="D").astype(object)
@@ -155,4 +210,3 @@ def write_genealogy(gen: Genealogy, path: str | PathLike[str]) -> Path:
         frame[col] = text
     frame["volume"] = np.round(frame["volume"].to_numpy(), 2)
     frame.to_csv(path, index=False, lineterminator="\n")
-    return path

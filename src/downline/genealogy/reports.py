@@ -333,6 +333,15 @@ def _periods(dates: np.ndarray, freq: str) -> np.ndarray:
     return index.to_period(freq).asi8
 
 
+def _check_span(first: int, last: int, freq: str, field: str = "joined_at") -> None:
+    """Refuse a report of more periods than ``max_periods`` (naming the far date)."""
+    from downline.common.limits import check_periods
+
+    if last - first + 1 > 0:
+        cause = f"{pd.Period(ordinal=first, freq=freq)} .. {pd.Period(ordinal=last, freq=freq)}"
+        check_periods(last - first + 1, cause=cause, field=field)
+
+
 def _labels(first: int, last: int, freq: str) -> tuple[str, ...]:
     if last < first:
         return ()
@@ -550,6 +559,7 @@ def recruits_per_period(
     ordinals = _periods(gen.joined_at[scope], code)
     first = int(ordinals.min())
     last = max(int(_periods(np.array([data_end(gen)]), code)[0]), int(ordinals.max()))
+    _check_span(first, last, code)
     counts = np.bincount(ordinals - first, minlength=last - first + 1)
     return RecruitCounts(
         member_id, code, _labels(first, last, code), tuple(int(c) for c in counts)
@@ -616,6 +626,8 @@ def attrition(
     last = max(int(_periods(np.array([data_end(gen)]), code)[0]), int(join_p.max()))
     if left_p.size:
         last = max(last, int(left_p.max()))
+    _check_span(first, last, code, "left_at" if left_p.size and last == int(left_p.max())
+                else "joined_at")
     width = last - first + 1
     joined = np.bincount(join_p - first, minlength=width)
     left = np.bincount(left_p - first, minlength=width)

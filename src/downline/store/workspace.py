@@ -102,6 +102,16 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
             pause = min(pause * 2, 0.25)
 
 
+def _write_error(path: str, exc: BaseException) -> StoreError:
+    """A failed write named by its real cause (a full disk above all), data unchanged."""
+    text = str(exc)
+    if "No space left on device" in text or getattr(exc, "errno", None) == 28:
+        cause = "No space left on device"
+    else:
+        cause = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return StoreError(f"cannot write the workspace {path}: {cause}; nothing was changed")
+
+
 def _check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
         raise InputError(
@@ -199,11 +209,19 @@ class Workspace:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the transaction was already aborted (a write failed)
+            if isinstance(exc, duckdb.Error | OSError):
+                raise _write_error(self.path, exc) from None
             raise
         else:
-            con.execute("COMMIT")
+            try:
+                con.execute("COMMIT")
+            except (duckdb.Error, OSError) as exc:
+                raise _write_error(self.path, exc) from None
 
     def _exists(self, table: str, name: str) -> bool:
         row = self._con.execute(f"SELECT 1 FROM {table} WHERE name = ?", [name]).fetchone()
