@@ -132,8 +132,11 @@ def adoption_curve(net: DiffusionNetwork) -> AdoptionCurve:
     cum = _cumadopt(net).sum(axis=0).astype(np.int64)
     new = np.diff(np.concatenate([[int(np.sum(net.toa < net.t0))], cum]))
     prev = np.concatenate([[np.nan], cum[:-1].astype(np.float64)])
+    at_risk = net.n - prev
     with np.errstate(divide="ignore", invalid="ignore"):
-        hazard = (cum - prev) / (net.n - prev)
+        # nobody left at risk: 0, as netdiffuseR (its 1e-15 guard); NaN only in period 1
+        hazard = np.where(at_risk > 0, (cum - prev) / np.where(at_risk > 0, at_risk, 1), 0.0)
+    hazard[0] = np.nan
     table = pd.DataFrame({"adopters": new, "cumulative": cum, "share": cum / net.n,
                           "hazard": hazard}, index=pd.Index(net.periods, name="period"))
     return AdoptionCurve(table=table, n=net.n)

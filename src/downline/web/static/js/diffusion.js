@@ -55,7 +55,8 @@
       { x: rows.map((r) => r.period), y: rows.map((r) => r.hazard), mode: "lines+markers", name: "hazard rate", yaxis: "y2", line: { dash: "dash" } },
     ], { yaxis: { title: { text: "share of nodes" }, range: [0, 1.05] },
       yaxis2: { title: { text: "hazard" }, overlaying: "y", side: "right", rangemode: "tozero" },
-      xaxis: { title: { text: "period" } }, legend: { orientation: "h" } });
+      xaxis: { title: { text: "period" } }, legend: { orientation: "h" },
+      margin: { l: 55, r: 60, t: 20, b: 50 } });
     const body = document.querySelector("#summary-table tbody");
     body.replaceChildren(...rows.map((r) => el("tr", {},
       ...[r.period, r.adopters, r.cumulative, fmt(r.share, 2), fmt(r.hazard, 3), fmt(r.density, 4),
