@@ -243,7 +243,7 @@ def _verdict(record: AdoptionRecord, model: BassModel) -> tuple[bool, str]:
         peak = model.peak_time_
         where = ("still ahead" if peak > counts.shape[0] else "passed")
         return True, (f"Bass fits: market potential about {model.m_:,.0f} "
-                      f"({seen / model.m_:.0%} reached), innovation p = {model.p_:.4f}, "
+                      f"(the record holds {seen:,.0f}), innovation p = {model.p_:.4f}, "
                       f"imitation q = {model.q_:.3f}; the peak is {where} "
                       f"(period {peak:.1f}).")
     half = counts.shape[0] // 2

@@ -28,12 +28,13 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the analyses.")] = 1,
 ) -> None:
     """Load the bundled sample network and genealogy, run every analysis once, serve."""
-    from downline.adoption import fit_cascade_curve
+    from downline.adoption import adoption_record, analyze_adoption
     from downline.api.sample import prepare_sample_workspace
-    from downline.cascade import Migration, simulate
+    from downline.cascade import Migration, simulate_with_band
+    from downline.common.serialize import to_jsonable
     from downline.genealogy import downline_report, read_genealogy
     from downline.graph import describe
-    from downline.influence import imm
+    from downline.influence import influencer_report
     from downline.pitch import screen
     from downline.store import Workspace
 
@@ -57,29 +58,44 @@ def demo(
                       f"{report.active:,}, left {report.left:,}; largest leg "
                       f"{report.largest_leg_share:.0%} of the downline")
 
+        # The same area functions and the same stored shapes as the API's jobs, so each
+        # dashboard page opens on its latest result.
         wc = graph.with_weights("wc")
-        seeds = imm(wc, 10, model="ic", eps=0.2, seed=seed)
-        ws.save_result("influencers", seeds.to_dict(), subject=names["network"],
-                       params={"k": 10, "eps": 0.2, "model": "ic", "weights": "wc"})
+        board = influencer_report(wc, 10, model="ic", methods=["imm", "degree", "pagerank"],
+                                  eps=0.2, mc_runs=1000, seed=seed)
+        ws.save_result("influencers", to_jsonable({"network": names["network"],
+                                                   "genealogy": None, **board.to_dict()}),
+                       subject=names["network"],
+                       params={"k": 10, "eps": 0.2, "model": "ic", "weights": "wc",
+                               "methods": board.methods, "runs": 1000, "seed": seed})
+        chosen = board.seed_sets["imm"]
         console.rule("[bold]who carries the downline[/] (IMM, IC with weighted cascade)")
         table = Table("rank", "person", "marginal gain")
-        for i, (who, gain) in enumerate(zip(seeds.seeds, seeds.gains, strict=True), 1):
+        for i, (who, gain) in enumerate(zip(chosen.seeds, chosen.gains, strict=True), 1):
             table.add_row(str(i), str(who), f"{gain:.1f}")
         console.print(table)
-        console.print(f"expected reach of these 10: {seeds.spread_estimate:.1f} people "
-                      f"(at least {seeds.lower_bound:.1f} with probability 1 - 1/n)")
+        mc = board.spreads["imm"]
+        console.print(f"expected reach of these 10: {mc.mean:.1f} people (95% CI "
+                      f"{mc.ci_low:.1f} to {mc.ci_high:.1f}, {mc.runs:,} Monte Carlo runs)")
 
+        movers = list(chosen.seeds[:3])
         model = Migration(follow="cascade", attrition_old=0.02, attrition_new=0.02,
                           backfill=0.05, steps=12)
-        est = simulate(wc, model, seeds.seeds[:3], runs=500, seed=seed)
-        ws.save_result("simulate", est.to_dict(), subject=names["network"],
-                       params={"model": "migration", "first_movers": seeds.seeds[:3]})
+        band = simulate_with_band(wc, model, movers, runs=500, seed=seed)
+        est = band.pooled
+        moved = ws.save_result("migration", to_jsonable({
+            "network": names["network"], "genealogy": None, "first_mover_ids": movers,
+            "nodes": wc.n, "migration": model.to_dict(), **band.to_dict()}),
+            subject=names["network"], params={"network": names["network"],
+                                              "first_movers": movers, "runs": 500,
+                                              "seed": seed})
         console.rule("[bold]what if the top 3 jump to a new platform?[/]")
         console.print(f"{est.mean:,.1f} people follow them (95% CI {est.ci_low:,.1f} to "
                       f"{est.ci_high:,.1f}) within 12 steps, with 2% attrition per step")
-        bass = fit_cascade_curve(est)
-        console.print(f"the adoption curve fits Bass with p = {bass.p_:.3f}, q = {bass.q_:.3f}, "
-                      f"m = {bass.m_:,.0f}")
+        fit = analyze_adoption(adoption_record(cumulative=est.curve), horizon=6)
+        ws.save_result("adoption", to_jsonable({"source": f"result-{moved}", **fit.to_dict()}),
+                       subject=f"result-{moved}", params={"result_id": moved, "horizon": 6})
+        console.print(fit.verdict)
 
         console.rule("[bold]screening the pitch[/]")
         for post in DEMO_POSTS:

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { el, fmt, pct, cards, fillTable, plot, runJob, submitting } = DL;
+  const { el, fmt, pct, cards, fillTable, plot, runJob, submitting, fail, empty, latest } = DL;
   const form = document.getElementById("adoption-form");
   const source = document.getElementById("source");
   const bandColors = {
@@ -11,9 +11,21 @@
   };
   const nice = (name) => name.replace("_", " ");
 
-  function render(p) {
+  function render(p, where) {
+    document.getElementById("adoption-empty").hidden = true;
+    document.getElementById("adoption-results").hidden = false;
+    document.getElementById("adoption-source").textContent = `${p.source || ""} · ${where || "new fit"}`;
+    const verdict = document.getElementById("adoption-verdict");
+    verdict.textContent = p.verdict || "";
+    verdict.className = "callout verdict-box" + (p.identified === false ? " bad" : "");
     const bass = p.bass;
-    cards(document.getElementById("bass-cards"), [
+    if (p.identified === false) {
+      cards(document.getElementById("bass-cards"), [
+        ["adopters seen", fmt(p.data.adopters.reduce((a, b) => a + b, 0))],
+        ["periods", fmt(p.data.t.length)],
+        ["fit", "not identified"],
+      ]);
+    } else cards(document.getElementById("bass-cards"), [
       ["market potential m", fmt(bass.m, 0)],
       ["innovation p", fmt(bass.p, 4)],
       ["imitation q", fmt(bass.q, 3)],
@@ -40,7 +52,7 @@
       { x: f.t, y: f.upper, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
       { x: f.t, y: f.lower, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(36,88,179,0.25)", name: "95% confidence band" },
       { x: p.data.t, y: p.data.adopters, type: "bar", name: "observed", marker: { color: "#9aa7b8" } },
-      { x: f.t, y: f.adopters, mode: "lines", name: "Bass fit and forecast", line: { color: "#2458b3", width: 2.5 } },
+      { x: f.t, y: f.adopters, mode: "lines", name: p.identified === false ? "Bass curve (not identified)" : "Bass fit and forecast", line: { color: "#2458b3", width: 2.5, dash: p.identified === false ? "dot" : "solid" } },
     ], {
       shapes, annotations, margin: { l: 55, r: 15, t: 25, b: 60 },
       xaxis: { tickvals, ticktext: tickvals.map(tick), title: { text: p.data.freq ? `period (${p.data.freq})` : "period" } },
@@ -90,4 +102,14 @@
       render(await runJob("/api/adoption/fit", body, "adoption-job"));
     });
   });
+
+  (async () => {
+    const stored = await latest("adoption");
+    if (!stored) {
+      empty("adoption-empty", "No fit stored yet: pick an adoption record above (a what-if result, a shipped example or a genealogy's join dates) and press Fit.");
+      document.getElementById("adoption-results").hidden = true;
+      return;
+    }
+    render(stored.payload, `stored result #${stored.id}`);
+  })().catch((error) => fail(error, "Loading the latest fit"));
 })();

@@ -73,6 +73,40 @@ const DL = (() => {
           text: typeof c === "number" ? fmt(c, 3) : (c ?? "") })))));
   }
 
+  /* Show an error on the page (a banner under the title) and in the console: nothing is
+     swallowed. */
+  function fail(error, where) {
+    const message = (error && error.message) ? error.message : String(error);
+    console.error(where ? `${where}: ${message}` : message, error);
+    let banner = document.getElementById("page-error");
+    if (!banner) {
+      banner = el("div", { id: "page-error", class: "page-error", role: "alert" });
+      const main = document.querySelector("main");
+      const title = main.querySelector("h1");
+      if (title) title.after(banner); else main.prepend(banner);
+    }
+    banner.textContent = where ? `${where}: ${message}` : message;
+    banner.hidden = false;
+  }
+
+  /* An empty-state note in a container: what to do when there is nothing to show yet. */
+  function empty(container, message) {
+    const box = typeof container === "string" ? document.getElementById(container) : container;
+    box.replaceChildren(el("p", { class: "empty-state", text: message }));
+    box.hidden = false;
+  }
+
+  /* The newest stored result of a kind (optionally for one subject), or null. */
+  async function latest(kind, subject) {
+    const params = new URLSearchParams({ kind });
+    if (subject) params.set("subject", subject);
+    const rows = await api(`/api/results?${params}`);
+    if (!rows.length) return null;
+    return api(`/api/results/${rows[0].id}`);
+  }
+
+  function plural(n, one, many) { return `${fmt(n)} ${n === 1 ? one : (many || one + "s")}`; }
+
   function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
   /* Submit a job, show its progress in the job box, resolve with the stored result. */
@@ -86,7 +120,7 @@ const DL = (() => {
     state.textContent = "queued";
     let job = await api(url, { method: "POST", json: body });
     cancel.hidden = false;
-    cancel.onclick = () => api(`/api/jobs/${job.id}/cancel`, { method: "POST" }).catch(() => {});
+    cancel.onclick = () => api(`/api/jobs/${job.id}/cancel`, { method: "POST" }).catch(fail);
     while (job.state === "queued" || job.state === "running") {
       await sleep(250);
       job = await api(`/api/jobs/${job.id}`);
@@ -95,7 +129,7 @@ const DL = (() => {
     }
     cancel.hidden = true;
     if (job.state !== "done") {
-      state.textContent = job.state;
+      state.textContent = job.error ? `${job.state}: ${job.error}` : job.state;
       throw new Error(job.state === "cancelled" ? "the job was cancelled" : (job.error || "the job failed"));
     }
     state.textContent = `done · result #${job.result_id}`;
@@ -120,10 +154,11 @@ const DL = (() => {
       await work();
     } catch (error) {
       status(form, error.message || String(error));
+      console.warn(error);
     } finally {
       if (button) button.disabled = false;
     }
   }
 
-  return { api, el, fmt, pct, status, cards, fillTable, runJob, plot, submitting, sleep };
+  return { api, el, fmt, pct, status, cards, fillTable, runJob, plot, submitting, sleep, fail, empty, latest, plural };
 })();

@@ -2,7 +2,8 @@
 "use strict";
 
 (() => {
-  const { api, el, fmt, pct, cards, fillTable, plot, submitting } = DL;
+  const { api, el, fmt, pct, cards, fillTable, plot, submitting, fail } = DL;
+  const word = (n, one, many) => (n === 1 ? one : (many || one + "s"));
   const form = document.getElementById("genealogy-form");
   const pick = document.getElementById("genealogy");
   const member = document.getElementById("member");
@@ -38,7 +39,10 @@
     if (hasKids) {
       toggle.addEventListener("click", async () => {
         if (list) { list.hidden = !list.hidden; toggle.textContent = list.hidden ? "▸" : "▾"; return; }
-        const sub = await api(`${base()}/tree?${q({ member: node.id, depth: 1 })}`);
+        let sub;
+        try {
+          sub = await api(`${base()}/tree?${q({ member: node.id, depth: 1 })}`);
+        } catch (error) { fail(error, `Opening ${node.id}`); return; }
         list = el("ul", {}, (sub.children || []).map(renderNode));
         if (sub.hidden_children) list.append(el("li", { class: "muted small", text: `… ${sub.hidden_children} smaller legs not shown` }));
         li.append(list);
@@ -57,13 +61,15 @@
       api(`${base()}/attrition?${q({ member: who, by: "level" })}`),
       api(`${base()}/recruits?${q({ member: who, freq: freq.value })}`),
     ]);
+    // Without a member the report is the founder's downline: the CLI's figures.
+    const whose = report.member === null ? "the company" : (who ? String(report.member) : `${report.member} (founder)`);
     cards(document.getElementById("report-cards"), [
-      [who ? `downline of ${who}` : "members", fmt(report.size)],
-      ["levels", fmt(report.depth)],
+      [`${word(report.size, "member")} in the downline of ${whose}`, fmt(report.size)],
+      [`${word(report.depth, "level")} deep`, fmt(report.depth)],
       [`active on ${report.at}`, fmt(report.active)],
       ["left", fmt(report.left)],
-      ["legs", fmt(report.legs.length)],
-      ["largest leg share", pct(report.largest_leg_share)],
+      [word(report.legs.length, "leg"), fmt(report.legs.length)],
+      ["in the largest leg", pct(report.largest_leg_share, 0)],
       ["group volume", fmt(report.group_volume, 0)],
     ]);
     const upline = document.getElementById("upline");
@@ -101,6 +107,15 @@
     submitting(form, show);
   });
   form.addEventListener("submit", (event) => { event.preventDefault(); submitting(form, show); });
-  pick.addEventListener("change", () => { member.value = ""; loadLeaders(); submitting(form, show); });
-  if (pick.value) { loadLeaders(); submitting(form, show); }
+  pick.addEventListener("change", () => {
+    member.value = "";
+    loadLeaders().catch((error) => fail(error, "Listing the leaders"));
+    submitting(form, show);
+  });
+  if (pick.value) {
+    loadLeaders().catch((error) => fail(error, "Listing the leaders"));
+    submitting(form, show);
+  } else {
+    DL.empty("report-cards", "No genealogy loaded: upload a member table on the Overview page (or run make demo).");
+  }
 })();

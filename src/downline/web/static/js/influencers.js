@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, fmt, fillTable, plot, runJob, submitting, status } = DL;
+  const { api, el, fmt, fillTable, plot, runJob, submitting, status, fail, empty, latest, plural } = DL;
   const form = document.getElementById("influencers-form");
   const network = document.getElementById("network");
   const tabs = document.getElementById("method-tabs");
@@ -12,54 +12,91 @@
   let cy = null;
 
   const names = { imm: "IMM", degree: "degree", "degree-discount": "degree discount", "opim-c": "OPIM-C", celf: "CELF", pagerank: "PageRank", kcore: "k-core" };
+  const palette = ["#2458b3", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b7950b", "#5d6d7e", "#e84393"];
+
+  /* One row per method from InfluencerReport.to_dict(): best Monte Carlo spread first. */
+  function rows(report) {
+    return Object.entries(report.methods).map(([method, m]) => ({ method, ...m }))
+      .sort((a, b) => b.monte_carlo.mean - a.monte_carlo.mean);
+  }
 
   function showMethod(method) {
     for (const b of tabs.querySelectorAll("button")) b.classList.toggle("active", b.dataset.method === method);
-    const row = board.methods.find((m) => m.method === method);
-    fillTable(document.getElementById("leaderboard"), row.seeds.map((s) => [
-      s.rank, el("a", { href: "#", "data-node": s.id, text: String(s.id) }), s.gain, s.score,
+    const m = board.methods[method];
+    fillTable(document.getElementById("leaderboard"), m.seeds.map((id, i) => [
+      i + 1, el("a", { href: "#", "data-node": id, text: String(id) }), m.gains[i], m.downline[i],
     ]));
   }
 
-  function render(payload) {
-    board = payload;
-    const rows = payload.methods;
+  function render(report, where) {
+    if (!report || typeof report.methods !== "object" || Array.isArray(report.methods)) {
+      throw new Error(`${where || "this result"} is not an influencer report (no methods); rank again`);
+    }
+    board = report;
+    document.getElementById("influencers-empty").hidden = true;
+    document.getElementById("influencers-results").hidden = false;
+    const list = rows(report);
     plot("spread-chart", [{
-      type: "bar", x: rows.map((r) => names[r.method] || r.method), y: rows.map((r) => r.spread.mean),
-      error_y: { type: "data", symmetric: false, array: rows.map((r) => r.spread.ci_high - r.spread.mean), arrayminus: rows.map((r) => r.spread.mean - r.spread.ci_low) },
-      marker: { color: rows.map((r, i) => (i === 0 ? "#2458b3" : "#8fb1e8")) },
+      type: "bar", x: list.map((r) => names[r.method] || r.method), y: list.map((r) => r.monte_carlo.mean),
+      error_y: { type: "data", symmetric: false, array: list.map((r) => r.monte_carlo.ci_high - r.monte_carlo.mean), arrayminus: list.map((r) => r.monte_carlo.mean - r.monte_carlo.ci_low) },
+      marker: { color: list.map((r, i) => (i === 0 ? "#2458b3" : "#8fb1e8")) },
       hovertemplate: "%{y:.1f} people reached<extra></extra>",
-    }], { yaxis: { title: { text: `expected spread of ${payload.k} seeds` } }, hovermode: "closest" });
-    tabs.replaceChildren(...rows.map((r) => el("button", { type: "button", "data-method": r.method,
-      text: `${names[r.method] || r.method} · ${fmt(r.spread.mean, 1)}`, onclick: () => showMethod(r.method) })));
-    showMethod(rows[0].method);
-    if (rows[0].seeds.length) { egoNode.value = rows[0].seeds[0].id; drawEgo(); }
+    }], { yaxis: { title: { text: `expected spread of ${report.k} seeds` } }, hovermode: "closest" });
+    tabs.replaceChildren(...list.map((r) => el("button", { type: "button", "data-method": r.method,
+      text: `${names[r.method] || r.method} · ${fmt(r.monte_carlo.mean, 1)}`, onclick: () => showMethod(r.method) })));
+    showMethod(list[0].method);
+    document.getElementById("influencers-source").textContent = `${report.network || report.genealogy || report.graph || ""} · ${report.model.toUpperCase()} · ${fmt(report.nodes)} people · ${where || "new run"}`;
+    if (report.network && list[0].seeds.length) {
+      egoNode.value = list[0].seeds[0];
+      submitting(egoForm, drawEgo);
+    }
   }
 
   async function drawEgo() {
-    const params = new URLSearchParams({ node: egoNode.value.trim(), radius: document.getElementById("ego-radius").value, limit: document.getElementById("ego-limit").value });
-    const ego = await api(`/api/networks/${encodeURIComponent(network.value)}/ego?${params}`);
-    const maxLevel = Math.max(...ego.nodes.map((n) => n.level));
-    const colors = ["#b3261e", "#2458b3", "#5f8fd9", "#a9c1ea", "#d5e0f3"];
+    const net = board && board.network ? board.network : network.value;
+    const radius = document.getElementById("ego-radius").value;
+    const params = new URLSearchParams({ node: egoNode.value.trim(), radius, limit: document.getElementById("ego-limit").value });
+    const ego = await api(`/api/networks/${encodeURIComponent(net)}/ego?${params}`);
+    const maxDeg = Math.max(1, ...ego.nodes.map((n) => n.out_degree));
     const elements = [
-      ...ego.nodes.map((n) => ({ data: { id: String(n.id), label: String(n.id), level: n.level, size: 14 + 4 * Math.sqrt(n.out_degree), color: colors[Math.min(n.level, colors.length - 1)] } })),
-      ...ego.edges.map((e, i) => ({ data: { id: `e${i}`, source: String(e.source), target: String(e.target) } })),
+      ...ego.nodes.map((n) => ({
+        data: { id: String(n.id), label: String(n.id), level: n.level, reach: n.out_degree, community: n.community,
+          size: 8 + 26 * Math.sqrt(n.out_degree / maxDeg),
+          color: n.level === 0 ? "#b3261e" : palette[n.community % palette.length] },
+        classes: n.level === 0 ? "center" : (n.level === 1 ? "direct" : "second"),
+      })),
+      ...ego.edges.map((e, i) => ({ data: { id: `e${i}`, source: String(e.source), target: String(e.target) },
+        classes: String(e.source) === String(ego.center) ? "from-center" : "" })),
     ];
     if (cy) cy.destroy();
     cy = cytoscape({
       container: document.getElementById("ego-graph"),
       elements,
       style: [
-        { selector: "node", style: { "background-color": "data(color)", width: "data(size)", height: "data(size)", label: "data(label)", "font-size": 9, color: "#1d2430", "text-valign": "center", "text-halign": "right", "text-margin-x": 2 } },
-        { selector: "edge", style: { width: 0.6, "line-color": "#b9c3d0", "curve-style": "haystack", opacity: 0.7 } },
-        { selector: "node:selected", style: { "border-width": 3, "border-color": "#14213d" } },
+        { selector: "node", style: { "background-color": "data(color)", width: "data(size)", height: "data(size)", label: "", "font-size": 11, color: "#1d2430", "text-valign": "top", "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 2 } },
+        { selector: "node.second", style: { opacity: 0.55 } },
+        { selector: "node.direct", style: { "border-width": 2, "border-color": "#14213d" } },
+        { selector: "node.center", style: { label: "data(label)", "border-width": 3, "border-color": "#14213d", "z-index": 10 } },
+        { selector: "node.hover", style: { label: "data(label)", "z-index": 20 } },
+        { selector: "edge", style: { width: 0.5, "line-color": "#c9d1dc", "curve-style": "haystack", opacity: 0.35 } },
+        { selector: "edge.from-center", style: { width: 1.2, "line-color": "#b3261e", opacity: 0.45 } },
+        { selector: "edge.hover", style: { width: 2, "line-color": "#14213d", opacity: 0.9 } },
       ],
-      layout: { name: "concentric", concentric: (node) => maxLevel - node.data("level"), levelWidth: () => 1, minNodeSpacing: 6, animate: false },
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70, gravity: 0.4, numIter: 1500, componentSpacing: 60 },
       wheelSensitivity: 0.3,
     });
-    cy.on("tap", "node", (event) => { egoNode.value = event.target.id(); drawEgo().catch((e) => status(egoForm, e.message)); });
-    document.getElementById("ego-title").textContent = `${ego.center}: ${ego.nodes.length - 1} people within ${ego.radius} hop(s)${ego.truncated ? " (first ones only)" : ""}`;
-    document.getElementById("ego-legend").textContent = `Red: ${ego.center}; darker blue: closer. Node size grows with the number of people each one reaches directly. ${ego.edges.length} ties drawn. Click a person to centre the graph on them.`;
+    const tip = document.getElementById("ego-tip");
+    cy.on("mouseover", "node", (event) => {
+      const n = event.target;
+      n.addClass("hover");
+      n.connectedEdges().addClass("hover");
+      tip.textContent = `${n.data("label")}: reaches ${plural(n.data("reach"), "person", "people")} directly · ${n.data("level") === 0 ? "the seed" : plural(n.data("level"), "hop") + " from the seed"}${n.data("community") >= 0 ? " · group " + (n.data("community") + 1) : ""}`;
+    });
+    cy.on("mouseout", "node", (event) => { event.target.removeClass("hover"); event.target.connectedEdges().removeClass("hover"); });
+    cy.on("tap", "node", (event) => { egoNode.value = event.target.id(); submitting(egoForm, drawEgo); });
+    const direct = ego.nodes.filter((n) => n.level === 1).length;
+    document.getElementById("ego-title").textContent = `${ego.center}: ${plural(ego.nodes.length - 1, "person", "people")} within ${plural(ego.radius, "hop")}${ego.truncated ? " (the first ones only)" : ""}`;
+    document.getElementById("ego-legend").textContent = `Red: ${ego.center}, the seed; outlined: the ${plural(direct, "person", "people")} they reach directly (their downline), red ties; faded: two hops away. Colours: ${plural(ego.communities, "group")} of people tied to each other. Size: how many people each one reaches directly. ${plural(ego.edges.length, "tie")}. Hover for names, click to re-centre.`;
   }
 
   form.addEventListener("submit", (event) => {
@@ -87,8 +124,15 @@
   });
 
   (async () => {
-    if (!network.value) return;
-    const results = await api(`/api/results?kind=influencers&subject=${encodeURIComponent(network.value)}`);
-    if (results.length) render((await api(`/api/results/${results[0].id}`)).payload);
-  })().catch(() => {});
+    const stored = await latest("influencers");
+    if (!stored) {
+      empty("influencers-empty", network.value
+        ? "No ranking stored yet: choose the methods above and press Rank (about a minute on the sample)."
+        : "No network loaded: upload one on the Overview page (or run make demo), then rank its influencers here.");
+      document.getElementById("influencers-results").hidden = true;
+      return;
+    }
+    if (stored.payload.network && [...network.options].some((o) => o.value === stored.payload.network)) network.value = stored.payload.network;
+    render(stored.payload, `stored result #${stored.id}`);
+  })().catch((error) => fail(error, "Loading the latest ranking"));
 })();

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, status, submitting, fillTable, fmt } = DL;
+  const { api, el, status, submitting, fillTable, fmt, fail } = DL;
 
   for (const form of document.querySelectorAll("form.upload")) {
     form.addEventListener("submit", (event) => {
@@ -22,8 +22,10 @@
   for (const button of document.querySelectorAll("button[data-delete]")) {
     button.addEventListener("click", async () => {
       if (!window.confirm(`Remove ${button.dataset.name} from the workspace?`)) return;
-      await api(`/api/${button.dataset.delete}/${encodeURIComponent(button.dataset.name)}`, { method: "DELETE" });
-      window.location.reload();
+      try {
+        await api(`/api/${button.dataset.delete}/${encodeURIComponent(button.dataset.name)}`, { method: "DELETE" });
+        window.location.reload();
+      } catch (error) { fail(error, `Removing ${button.dataset.name}`); }
     });
   }
 
@@ -31,8 +33,10 @@
   if (samples) {
     samples.addEventListener("click", async () => {
       samples.disabled = true;
-      await api("/api/workspace/samples", { method: "POST" });
-      window.location.reload();
+      try {
+        await api("/api/workspace/samples", { method: "POST" });
+        window.location.reload();
+      } catch (error) { samples.disabled = false; fail(error, "Loading the sample data"); }
     });
   }
 
@@ -50,7 +54,7 @@
       ]));
     }
     const active = jobs.some((job) => job.state === "queued" || job.state === "running");
-    setTimeout(refreshJobs, active ? 1000 : 5000);
+    setTimeout(() => refreshJobs().catch((error) => fail(error, "Listing the jobs")), active ? 1000 : 5000);
   }
-  refreshJobs().catch(() => {});
+  refreshJobs().catch((error) => fail(error, "Listing the jobs"));
 })();

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, fmt, pct, cards, fillTable, plot, runJob, submitting } = DL;
+  const { api, el, fmt, pct, cards, fillTable, plot, runJob, submitting, fail, empty, latest } = DL;
   const form = document.getElementById("whatif-form");
   const source = document.getElementById("source");
   const movers = document.getElementById("first-movers");
@@ -24,7 +24,11 @@
     if (!movers.value && rows.length) movers.value = rows.slice(0, 2).map((r) => r[0]).join(", ");
   }
 
-  function render(p) {
+  function render(p, where) {
+    document.getElementById("whatif-empty").hidden = true;
+    document.getElementById("whatif-results").hidden = false;
+    const who = p.genealogy ? `genealogy ${p.genealogy}` : `network ${p.network}`;
+    document.getElementById("whatif-source").textContent = `${who} · first movers ${(p.first_mover_ids || []).join(", ")} · ${where || "new run"}`;
     const steps = p.curve.map((_, i) => i);
     const last = p.steps[p.steps.length - 1] || {};
     cards(document.getElementById("whatif-cards"), [
@@ -79,7 +83,18 @@
     movers.value = "";
     // On a follower network the edge probabilities (weighted cascade) are the default rule.
     document.getElementById("p").value = source.value.startsWith("network:") ? "" : "0.6";
-    suggest().catch(() => {});
+    suggest().catch((error) => fail(error, "Suggesting first movers"));
   });
-  suggest().catch(() => {});
+  (async () => {
+    await suggest();
+    const stored = await latest("migration");
+    if (!stored) {
+      empty("whatif-empty", source.value
+        ? "No what-if stored yet: pick first movers above (the suggested leaders are filled in) and press Run what-if."
+        : "Nothing to run on: load a genealogy or a network on the Overview page (or run make demo).");
+      document.getElementById("whatif-results").hidden = true;
+      return;
+    }
+    render(stored.payload, `stored result #${stored.id}`);
+  })().catch((error) => fail(error, "Loading the latest what-if"));
 })();
