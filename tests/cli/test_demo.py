@@ -14,11 +14,13 @@ def test_demo_runs_every_area_and_stores_results(tmp_path):
     assert res.exit_code == 0, res.output
     for section in ("network email-Eu-core", "genealogy sample-company",
                     "who carries the downline", "jump to a new platform",
-                    "screening the pitch"):
+                    "screening the pitch", "the compliance program"):
         assert section in res.output
     assert "HLT-1" in res.output and "INC-" in res.output
     with Workspace(ws, read_only=True) as w:
         summary = w.summary()
     assert [n["name"] for n in summary["networks"]] == ["email-Eu-core"]
-    assert [g["members"] for g in summary["genealogies"]] == [2000]
+    assert sorted((g["name"], g["members"]) for g in summary["genealogies"]) == [
+        ("compliance-sample", 2000), ("sample-company", 2000)]
+    assert "planted" in res.output
     assert sorted(r["kind"] for r in summary["results"]) == ["influencers", "simulate"]

@@ -92,3 +92,11 @@ def test_a_failure_while_storing_leaves_the_workspace_as_it_was(ws, monkeypatch)
 def test_unknown_genealogy(ws) -> None:
     with pytest.raises(StoreError, match="no genealogy"):
         ingest_posts(ws, "other", posts([("p1", "6", "2025-01-01", BAD)]), model=False)
+
+
+def test_the_sample_never_replaces_a_real_genealogy(ws) -> None:
+    from downline.compliance import load_sample
+
+    with pytest.raises(StoreError, match="not a compliance sample"):
+        load_sample(ws, "acme", n_members=100)
+    assert len(ws.genealogy_frame("acme")) == 6

@@ -257,7 +257,8 @@ def library(
 
 
 def sample(
-    name: Annotated[str, typer.Argument(help="Name of the sample company.")] = "sample-company",
+    name: Annotated[str, typer.Argument(help="Name of the sample company.")
+                    ] = "compliance-sample",
     workspace: Workspace_ = None,
     members: Annotated[int, typer.Option("--members", min=50, help="Members.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 1,

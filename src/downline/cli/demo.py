@@ -103,11 +103,52 @@ def demo(
             flags = ", ".join(sorted({f.rule_id for f in result.flags})) or "no flag"
             console.print(f"risk {result.risk:.2f}  {flags:<20} {post[:70]}")
 
+        _compliance(ws, seed)
+
     if serve:
         from downline.api.server import serve as run_server
 
         console.rule("[bold]dashboard[/]")
         run_server(host=host, port=port, workspace=workspace)
+
+
+def _compliance(ws, seed: int) -> None:
+    """The compliance program on a generated company whose planted leg posts bad claims."""
+    from downline.compliance import (
+        case_queue,
+        compliance_report,
+        load_genealogy,
+        load_sample,
+        share_report,
+    )
+
+    name = "compliance-sample"
+    console.rule("[bold]the compliance program[/] (generated company; one leg's leader "
+                 "encourages bad claims)")
+    info = load_sample(ws, name, seed=seed)
+    gen = load_genealogy(ws, name)
+    report = compliance_report(ws, name, gen, top=5, min_posts=30)
+    c = report.company
+    console.print(f"{report.posts:,} posts screened, {report.violations:,} violations "
+                  f"({c.rate_per_100:.1f} per 100 posts, 95% CI {c.low:.1f}-{c.high:.1f}), "
+                  f"{report.dismissed:,} false alarms dismissed by reviewers")
+    table = Table("leg", "posts", "per 100 posts", "95% CI", "")
+    for g in report.by_leg[:4]:
+        mark = "planted" if g.group == info["planted_leg"] else ""
+        table.add_row(g.group, f"{g.posts:,}", f"{g.rate_per_100:.1f}",
+                      f"{g.low:.1f}-{g.high:.1f}", mark)
+    console.print(table)
+    queue = case_queue(ws, name, gen, state="active", now=info["end"])
+    r = report.resolution
+    console.print(f"cases: {r['resolved']:,} resolved (median {r.get('median_hours', 0):.0f} h), "
+                  f"{queue.total:,} still active; {len(report.repeat_offenders):,} repeat "
+                  "offenders")
+    shares = share_report(ws, name, gen)
+    edited = sum(i["edited"] for i in shares.items)
+    flagged = sum(i["edited_flagged"] for i in shares.items)
+    console.print(f"approved library: {len(shares.items)} posts shared {shares.shares:,} times "
+                  f"({edited:,} edited on the way, {flagged:,} of those flagged when re-screened)")
+    console.print("open the Compliance page of the dashboard for the case queue")
 
 
 def register(app: typer.Typer) -> None:

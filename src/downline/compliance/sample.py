@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.errors import StoreError
 from downline.genealogy import Genealogy, generate_genealogy
 from downline.store import ComplianceLedger, Workspace
 
@@ -318,14 +319,15 @@ def _review_actions(gen: Genealogy, cases: pd.DataFrame, truth: pd.Series,
 
 
 def load_sample(
-    ws: Workspace, name: str = "sample-company", *, n_members: int = 2000, seed: int = 1,
+    ws: Workspace, name: str = "compliance-sample", *, n_members: int = 2000, seed: int = 1,
     model: bool = True, batches: int = 8,
 ) -> dict[str, Any]:
     """Store the sample company in ``ws`` under ``name``: tree, library, posts (in
     ``batches`` ingests in time order) and the reviewers' actions.
 
     Loading is done once: when ``name`` already has posts, the stored sample is kept and
-    its summary returned (the audit trail is never rewritten).
+    its summary returned (the audit trail is never rewritten). A genealogy of that name
+    that is not a sample is never replaced (:class:`~downline.errors.StoreError`).
 
     Returns
     -------
@@ -339,7 +341,11 @@ def load_sample(
 
     company = sample_company(n_members, seed=seed)
     ledger = ComplianceLedger(ws)
-    existing = ledger.posts(name) if name in set(ws.genealogies()["name"]) else pd.DataFrame()
+    known = name in set(ws.genealogies()["name"])
+    if known and "sample_seed" not in ws.genealogy_info(name)["meta"]:
+        raise StoreError(f"a genealogy named {name!r} exists and is not a compliance sample; "
+                         "choose another name")
+    existing = ledger.posts(name) if known else pd.DataFrame()
     if not existing.empty:
         return {"genealogy": name, "planted_leg": company.planted_leg, "posts": len(existing),
                 "cases": len(ledger.cases(name)), "end": company.end.isoformat(),
