@@ -1,7 +1,8 @@
 """``downline screen``: screen a post or a batch of posts for compliance problems.
 
 Exit codes: 0 when nothing was flagged, 1 when at least one post was flagged (like a
-linter, so the command can gate a publishing pipeline), 2 on bad input.
+linter, so the command can gate a publishing pipeline), 2 on bad input, which includes a
+one-post file that is not text (empty, blank or binary: see :func:`post_text`).
 """
 
 from __future__ import annotations
