@@ -244,10 +244,10 @@ class DiffusionNetwork:
             raise InputError(f"id {ids[j]!r} appears twice", path=npath, line=nlines[j],
                              field=id_column)
         toa = _numbers(nodes[toa_column], npath, nlines, toa_column, whole=True)
-        pos = {v: i for i, v in enumerate(ids.tolist())}
+        known = pd.Index(ids)
         elines = _lines(edges)
-        src = _positions(_normalise_ids(edges[source]), pos, epath, elines, source)
-        dst = _positions(_normalise_ids(edges[target]), pos, epath, elines, target)
+        src = _positions(_normalise_ids(edges[source]), known, epath, elines, source)
+        dst = _positions(_normalise_ids(edges[target]), known, epath, elines, target)
         w = (np.ones(src.shape[0]) if weight is None
              else _numbers(edges[weight], epath, elines, weight, whole=False, required=True))
         if np.any(w < 0):
@@ -440,6 +440,8 @@ def _lines(table: pd.DataFrame) -> list[int | None]:
 
 def _normalise_ids(values: pd.Series) -> np.ndarray:
     """Ids as int64 when every one is an integer written without leading zeros, else text."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.to_numpy(dtype=np.int64)
     s = values.astype(str).str.strip()
     s = s.where(~s.str.fullmatch(r"-?\d+\.0"), s.str[:-2])
     if len(s) and s.str.fullmatch(r"-?(0|[1-9]\d{0,17})").all():
@@ -449,6 +451,24 @@ def _normalise_ids(values: pd.Series) -> np.ndarray:
 
 def _numbers(values: pd.Series, path: Any, lines: list[int | None], col: str, *,
              whole: bool, required: bool = False) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+            values.dtype):
+        num = values.to_numpy(dtype=np.float64)
+        if required and np.isnan(num).any():
+            j = int(np.flatnonzero(np.isnan(num))[0])
+            raise InputError("missing value", path=path, line=lines[j], field=col)
+        bad = np.flatnonzero(np.isinf(num))
+        if bad.size:
+            j = int(bad[0])
+            raise InputError(f"{num[j]!r} is not a finite number", path=path, line=lines[j],
+                             field=col)
+        if whole:
+            frac = np.flatnonzero(np.isfinite(num) & (num != np.round(num)))
+            if frac.size:
+                j = int(frac[0])
+                raise InputError(f"{num[j]:g} is not a whole period", path=path,
+                                 line=lines[j], field=col)
+        return num
     raw = values.astype(object)
     blank = raw.isna() | (raw.astype(str).str.strip() == "")
     num = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64)
@@ -469,16 +489,20 @@ def _numbers(values: pd.Series, path: Any, lines: list[int | None], col: str, *,
     return num
 
 
-def _positions(ids: np.ndarray, pos: dict[Any, int], path: Any, lines: list[int | None],
+def _positions(ids: np.ndarray, known: pd.Index, path: Any, lines: list[int | None],
                col: str) -> np.ndarray:
-    out = np.empty(ids.shape[0], dtype=np.int64)
-    for k, v in enumerate(ids.tolist()):
-        p = pos.get(v)
-        if p is None:
-            raise InputError(f"unknown id {v!r} (not in the node table)", path=path,
-                             line=lines[k], field=col)
-        out[k] = p
-    return out
+    """Dense position of every id (vectorised); the first unknown one is an error."""
+    if ids.dtype != known.dtype and (ids.dtype == object) != (known.dtype == object):
+        ids = ids.astype(str).astype(object)
+        known = pd.Index(known.astype(str), dtype=object)
+    out = known.get_indexer(ids)
+    bad = np.flatnonzero(out < 0)
+    if bad.size:
+        k = int(bad[0])
+        v = ids[k].item() if isinstance(ids[k], np.generic) else ids[k]
+        raise InputError(f"unknown id {v!r} (not in the node table)", path=path,
+                         line=lines[k], field=col)
+    return out.astype(np.int64)
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int) -> sparse.csr_matrix:
