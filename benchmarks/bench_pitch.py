@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,15 +41,23 @@ def _median_rate(fn, posts: list[str], repeat: int = 3) -> float:
     return len(posts) / statistics.median(times)
 
 
-def _cli_seconds(args: list[str], runs: int) -> float:
+def _cli_seconds(args: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of a fresh CLI process.
+
+    On a loaded machine the wall time mostly measures waiting for a core; the CPU time is
+    what the command itself costs.
+    """
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "downline.cli", *args], env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _sklearn_anchor(posts: list[str]) -> float | None:
@@ -99,11 +108,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         post = Path(d) / "post.txt"
         post.write_text("I made $1,730 in my first 10 days! DM me #quityourjob", encoding="utf-8")
-        cold = _cli_seconds(["screen", str(post)], args.cli_runs)
-        cold_rules = _cli_seconds(["screen", str(post), "--no-model"], args.cli_runs)
-    print(f"cold CLI 'downline screen post.txt'            : {cold:6.2f} s (target < 1.5)")
-    print(f"cold CLI 'downline screen post.txt --no-model' : {cold_rules:6.2f} s "
-          f"(model adds {cold - cold_rules:+.2f} s)")
+        cold, cold_cpu = _cli_seconds(["screen", str(post)], args.cli_runs)
+        rules, rules_cpu = _cli_seconds(["screen", str(post), "--no-model"], args.cli_runs)
+    print(f"cold CLI 'downline screen post.txt'            : {cold:6.2f} s wall, "
+          f"{cold_cpu:.2f} s CPU (target < 1.5 s)")
+    print(f"cold CLI 'downline screen post.txt --no-model' : {rules:6.2f} s wall, "
+          f"{rules_cpu:.2f} s CPU (model adds {cold_cpu - rules_cpu:+.2f} s CPU)")
     big = "quit your job " * 80_000
     t = time.perf_counter()
     screen(big)

@@ -219,8 +219,10 @@ _TRIPLE = re.compile(r"(.)\1\1")
 
 
 def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
-    out = {tokens}
     last = tokens[-1]
+    if "'" not in last:
+        return {tokens}
+    out = {tokens}
     if last.endswith("'s"):
         out.add((*tokens[:-1], last[:-2]))
     if "'" in last:
