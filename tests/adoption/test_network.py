@@ -195,3 +195,45 @@ def test_bad_input_names_file_line_field(tmp_path):
     nodes.write_text("id,when\n1,1\n")
     with pytest.raises(FormatError, match="no column 'toa'"):
         read_diffusion_network(nodes, edges)
+
+
+def test_structural_equivalence_against_loops():
+    # Burt (1987) as netdiffuseR's struct_equiv_new / euclidean_distance spell it,
+    # written with plain loops over a BFS geodesic matrix scaled to a maximum of 1.
+    rng = np.random.default_rng(9)
+    n = 12
+    src, dst = rng.integers(0, n, 30), rng.integers(0, n, 30)
+    net = DiffusionNetwork.from_tables(
+        pd.DataFrame({"id": range(n), "toa": rng.integers(1, 4, n).astype(float)}),
+        pd.DataFrame({"source": src, "target": dst}))
+    adj = [set() for _ in range(n)]
+    for a, b in zip(src, dst, strict=True):
+        if a != b:
+            adj[a].add(b)
+    z = np.zeros((n, n))
+    for s in range(n):
+        dist, frontier = {s: 0}, [s]
+        for step in range(1, 7):
+            nxt = []
+            for u in frontier:
+                for v in adj[u]:
+                    if v not in dist:
+                        dist[v] = step
+                        nxt.append(v)
+            frontier = nxt
+        for v, d in dist.items():
+            z[s, v] = d
+    z /= z.max()
+    d = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            rest = [k for k in range(n) if k not in (i, j)]
+            d[i, j] = np.sqrt((z[i, j] - z[j, i]) ** 2
+                              + sum((z[i, k] - z[j, k]) ** 2 for k in rest)
+                              + sum((z[k, i] - z[k, j]) ** 2 for k in rest))
+    s = d.max(axis=1)[:, None] - d
+    np.fill_diagonal(s, 0)
+    expected = s / (s.sum(axis=1, keepdims=True) + 1e-15)
+    assert np.allclose(ns.structural_equivalence(net.graphs[0]), expected)
+    se_expo = ns.exposure(net, alt_graph="se")
+    assert se_expo.shape == (n, net.n_periods) and np.isfinite(se_expo.to_numpy()).all()
