@@ -24,11 +24,12 @@ def _fmt(v: Any, spec: str = ".3g") -> str:
 def _report(members: Path, follows: Path, new_follows: Path | None, identities: Path | None,
             top: int, period: str, follow: str, do_forecast: bool, train_fraction: float,
             runs: int, draws: int, seed: int, observed_until: str | None, strict: bool,
-            as_json: bool) -> None:
+            as_json: bool, date_format: str | None = None) -> None:
     from downline.migration import migration_report, read_migration
 
     data = read_migration(members, follows, identities=identities, new_follows=new_follows,
-                          observed_until=observed_until, strict=strict)
+                          observed_until=observed_until, strict=strict,
+                          date_format=date_format)
     rep = migration_report(data, top=top, period=period, follow=follow,  # type: ignore[arg-type]
                            with_forecast=do_forecast, train_fraction=train_fraction,
                            runs=runs, draws=draws, seed=seed)
@@ -127,6 +128,9 @@ def register(app: typer.Typer) -> None:
         observed_until: Annotated[str | None, typer.Option(help="End of observation "
                                                                 "(date).")] = None,
         strict: Annotated[bool, typer.Option(help="Fail on the first data issue.")] = False,
+        date_format: Annotated[str | None, typer.Option(
+            help="strptime format of the dates when they are not ISO 8601 (e.g. %d/%m/%Y); "
+                 "never guessed.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Follow-through, exposure, retention and the calibrated migration model."""
@@ -135,7 +139,8 @@ def register(app: typer.Typer) -> None:
         if top < 1:
             raise ParameterError("--top must be at least 1", field="top")
         _report(members, follows, new_follows, identities, top, period, follow, do_forecast,
-                train_fraction, runs, draws, seed, observed_until, strict, as_json)
+                train_fraction, runs, draws, seed, observed_until, strict, as_json,
+                date_format)
 
     @sub.command("generate")
     def generate_cmd(

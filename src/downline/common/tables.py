@@ -389,7 +389,8 @@ def _limit_fields(p: Path | None, line: int, lim: Limits, n: int) -> LimitError:
 
 
 def _sniff_buffer(buf: pa.Buffer, p: Path | None, delimiter: str | None, comment: Comment,
-                  lim: Limits, compression: str | None, partial: bool = False) -> Sniffed:
+                  lim: Limits, compression: str | None, partial: bool = False,
+                  strip_lines: bool = False) -> Sniffed:
     window = _HEAD_BYTES + 8
     if buf.size > window and b"\n" not in memoryview(buf)[:window].tobytes():
         # A first line longer than the sniffing window: measure it, then look past it.
@@ -426,7 +427,8 @@ def _sniff_buffer(buf: pa.Buffer, p: Path | None, delimiter: str | None, comment
             if not data:
                 leading += 1
             continue
-        data.append(s)
+        # A tab at the end may end an empty field, unless blanks at line ends are not fields.
+        data.append(s if strip_lines else line.rstrip("\r").strip(" "))
         numbers.append(i)
         if len(data) >= 50:
             break
@@ -469,7 +471,8 @@ def _find_newline(buf: pa.Buffer, start: int) -> int:
 
 
 def sniff(path: str | os.PathLike[str], *, delimiter: str | None = None,
-          comment: Comment = "#", limits: Limits | None = None) -> Sniffed:
+          comment: Comment = "#", limits: Limits | None = None,
+          strip_lines: bool = False) -> Sniffed:
     """Look at the start of a text table: dialect, leading comments, first data lines.
 
     Parameters
@@ -481,6 +484,8 @@ def sniff(path: str | os.PathLike[str], *, delimiter: str | None = None,
     comment : str or sequence of str or None, default "#"
         Prefixes of comment lines.
     limits : Limits, optional
+    strip_lines : bool, default False
+        As for :func:`read_table`.
 
     Examples
     --------
@@ -506,7 +511,8 @@ def sniff(path: str | os.PathLike[str], *, delimiter: str | None = None,
     buf = pa.py_buffer(head)
     if b"\n" not in head and len(head) > lim.max_line_bytes:
         raise _limit_line(p, 1, lim, len(head))
-    return _sniff_buffer(buf, p, delimiter, comment, lim, compression_of(p), bool(rest))
+    return _sniff_buffer(buf, p, delimiter, comment, lim, compression_of(p), bool(rest),
+                         strip_lines)
 
 
 # -- the table --------------------------------------------------------------------------
@@ -662,7 +668,8 @@ def read_table(
     p = _check_file(path)
     buf = read_bytes(p, limits=lim)
     compression = compression_of(p)
-    sn = sniffed or _sniff_buffer(buf, p, delimiter, comment, lim, compression)
+    sn = sniffed or _sniff_buffer(buf, p, delimiter, comment, lim, compression,
+                                  strip_lines=strip_lines)
     try:
         table = _fast(buf, p, sn, header, types, strip_lines)
     except DownlineError:

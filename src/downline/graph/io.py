@@ -251,7 +251,8 @@ def _sniff(p: Path, delimiter: str | None, header: HeaderMode,
     ``maybe-nm`` means: an ``a b`` first line that is a header only if it is consistent
     with the data (decided by :func:`_confirm_nm` once the data is read).
     """
-    sn = tables.sniff(p, delimiter=delimiter, comment=_COMMENTS, limits=limits)
+    sn = tables.sniff(p, delimiter=delimiter, comment=_COMMENTS, limits=limits,
+                      strip_lines=True)
     delim = sn.dialect.delimiter
     data = sn.raw_first
     first = sn.first[0]

@@ -41,7 +41,6 @@ Measuring lives in the other modules of :mod:`downline.migration`.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from functools import cached_property
 from os import PathLike
@@ -51,6 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.common import tables
 from downline.errors import FormatError, InputError, ParameterError
 from downline.graph import Graph
 
@@ -293,31 +293,10 @@ def _read_table(source: Source, name: str) -> _Table:
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         frame.index = pd.RangeIndex(1, frame.shape[0] + 1, name="row")
         return _Table(name, frame, str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FormatError("not UTF-8 text", path=path) from None
-    kept = [(i, line.rstrip()) for i, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
-    if not kept:
-        raise FormatError("empty file: no header", path=path)
-    header = kept[0][1]
-    sep = next((c for c in (",", "\t", ";") if c in header), None)
-    body = "\n".join(line for _, line in kept)
-    try:
-        if sep is None:
-            frame = pd.read_csv(io.StringIO(body), sep=r"\s+", dtype=str,
-                                keep_default_na=False, engine="python")
-        else:
-            frame = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise FormatError(f"cannot read as CSV: {exc}", path=path) from None
-    if frame.shape[0] != len(kept) - 1:
-        raise FormatError("rows and lines disagree (quoted line breaks are not supported)",
-                          path=path)
-    frame.index = pd.Index([i for i, _ in kept[1:]], name="line")
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    table = tables.read_table(path, comment="#", header="names", types="string")
+    frame = pd.DataFrame({name.strip().lower(): pd.Series(col.to_pylist(), dtype=object)
+                          for name, col in zip(table.names, table.columns, strict=True)})
+    frame.index = pd.Index(table.line_numbers(), name="line")
     return _Table(name, frame, str(path))
 
 
@@ -328,7 +307,11 @@ def _text(values: pd.Series) -> pd.Series:
     return text.astype(object).where(text.notna(), None)
 
 
-def _dates(table: _Table, column: str) -> pd.Series:
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _dates(table: _Table, column: str, date_format: str | None = None) -> pd.Series:
+    """A date column: ISO 8601 unless ``date_format`` is given; never a guess."""
     if column not in table.frame.columns:
         return pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[ns]")
     raw = table.frame[column]
@@ -338,13 +321,40 @@ def _dates(table: _Table, column: str) -> pd.Series:
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
         return out.astype("datetime64[ns]")
     text = _text(raw)
-    parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-    bad = text.notna() & parsed.isna()
+    given = text.notna()
+    if date_format is None:
+        iso = text.str.match(_ISO_DATE).fillna(False).astype(bool) if given.any() else given
+        bad = given & ~iso
+        if bad.any():
+            line = bad.index[np.flatnonzero(bad.to_numpy())[0]]
+            raise FormatError(
+                f"{text.loc[line]!r} is not a date in ISO 8601 form (YYYY-MM-DD[THH:MM[:SS]]); "
+                "pass date_format= (CLI --date-format, e.g. %d/%m/%Y) for other forms",
+                path=table.path, line=int(line), field=column)
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    else:
+        parsed = pd.to_datetime(text, errors="coerce", format=date_format, utc=True)
+    bad = given & parsed.isna()
     if bad.any():
         line = bad.index[np.flatnonzero(bad.to_numpy())[0]]
-        raise FormatError(f"{text.loc[line]!r} is not a date", path=table.path,
-                          line=int(line), field=column)
-    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+        value = text.loc[line]
+        year = str(value)[:4]
+        if date_format is None and year.isdigit() and not 1678 <= int(year) <= 2261:
+            raise FormatError(f"{value!r} is outside the dates this analysis handles "
+                              "(1678-01-01 .. 2261-12-31)", path=table.path, line=int(line),
+                              field=column)
+        what = "is not a date" if date_format is None else \
+            f"does not match the date format {date_format!r}"
+        raise FormatError(f"{value!r} {what}", path=table.path, line=int(line), field=column)
+    naive = parsed.dt.tz_localize(None)
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    outside = naive.notna() & ((naive < lo) | (naive > hi))
+    if outside.any():
+        line = outside.index[np.flatnonzero(outside.to_numpy())[0]]
+        raise FormatError(f"{text.loc[line]!r} is outside the dates this analysis handles "
+                          f"({lo.date()} .. {hi.date()})", path=table.path, line=int(line),
+                          field=column)
+    return naive.astype("datetime64[ns]")
 
 
 class _Issues:
@@ -379,6 +389,7 @@ def read_migration(
     new_follows: Source | None = None,
     observed_until: Any = None,
     strict: bool = False,
+    date_format: str | None = None,
 ) -> MigrationData:
     """Read and validate a migration: members, follows and optional identities.
 
@@ -398,6 +409,10 @@ def read_migration(
     strict : bool, default False
         Raise on the first issue instead of reporting it (self-follows and duplicate
         follows are only ever counted).
+    date_format : str, optional
+        ``strptime`` format of the dates when they are not ISO 8601 (``"%d/%m/%Y"``).
+        Without it, dates must be ISO 8601: another form is an error naming the line,
+        never a guess (``03/04/2022`` could be March or April).
 
     Returns
     -------
@@ -424,7 +439,7 @@ def read_migration(
     """
     issues = _Issues(strict)
     mt = _read_table(members, "members")
-    people, rows = _people(mt, issues)
+    people, rows = _people(mt, issues, date_format)
     if identities is not None:
         it = _read_table(identities, "identities")
         people = _link(people, it, issues)
@@ -461,7 +476,8 @@ def read_migration(
     return MigrationData(table, graph, new_graph, until, report)
 
 
-def _people(mt: _Table, issues: _Issues) -> tuple[pd.DataFrame, dict[str, int]]:
+def _people(mt: _Table, issues: _Issues, date_format: str | None = None
+            ) -> tuple[pd.DataFrame, dict[str, int]]:
     cols = set(mt.frame.columns)
     if not cols & {"old_handle", "new_handle"}:
         raise FormatError("the members table needs an old_handle or new_handle column "
@@ -482,7 +498,7 @@ def _people(mt: _Table, issues: _Issues) -> tuple[pd.DataFrame, dict[str, int]]:
                           line=line, field="person_id")
     out.insert(0, "person_id", pid)
     for c in DATE_COLUMNS:
-        out[c] = _dates(mt, c)
+        out[c] = _dates(mt, c, date_format)
     out["_line"] = out.index.to_numpy()
     out["_exclude"] = False
     out = out.reset_index(drop=True)
