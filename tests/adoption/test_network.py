@@ -237,3 +237,14 @@ def test_structural_equivalence_against_loops():
     assert np.allclose(ns.structural_equivalence(net.graphs[0]), expected)
     se_expo = ns.exposure(net, alt_graph="se")
     assert se_expo.shape == (n, net.n_periods) and np.isfinite(se_expo.to_numpy()).all()
+
+
+def test_edge_file_with_header_only_is_a_network_without_ties(tmp_path):
+    nodes, edges = tmp_path / "n.csv", tmp_path / "e.csv"
+    nodes.write_text("id,toa\n1,1\n2,2\n3,\n")
+    edges.write_text("source,target\n")
+    net = read_diffusion_network(nodes, edges)
+    assert net.graphs[0].nnz == 0
+    s = ns.summarize(net)               # three nodes: Moran's I left NaN, not an error
+    assert s.table["moran_obs"].isna().all()
+    assert ns.network_thresholds(net).tolist()[:2] == [0.0, 0.0]

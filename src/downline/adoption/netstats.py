@@ -354,7 +354,10 @@ def summarize(net: DiffusionNetwork, *, moran_i: bool = True, valued: bool = Fal
     curve = adoption_curve(net).table
     table = curve.copy()
     table["density"] = density(net, valued=valued)
-    if moran_i:
+    if moran_i and net.n < 4:
+        for c in ("moran_obs", "moran_exp", "moran_sd", "moran_pval"):
+            table[c] = np.nan  # Moran's I needs four nodes
+    elif moran_i:
         cum = _cumadopt(net).astype(np.float64)
         rows = []
         cache: dict[int, np.ndarray] = {}

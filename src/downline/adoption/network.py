@@ -560,7 +560,15 @@ def read_diffusion_network(
     """
     npath, epath = Path(nodes), Path(edges)
     ntab = _read_table(npath)
-    etab = _read_table(epath)
+    try:
+        etab = _read_table(epath)
+    except FormatError as exc:
+        if "no data lines" not in exc.message:
+            raise
+        # a network without ties is a network: the header alone is fine here
+        cols = [c for c in (source, target, weight, time) if c is not None]
+        etab = pd.DataFrame({c.lower(): pd.Series([], dtype=object) for c in cols})
+        etab.index.name = "line"
     return DiffusionNetwork.from_tables(
         ntab, etab, id_column=id_column.lower(), toa_column=toa_column.lower(),
         source=source.lower(), target=target.lower(),

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from downline.adoption.network import read_diffusion_network
 from downline.adoption.network_report import network_layout, network_report
 from downline.common.serialize import to_jsonable
-from downline.errors import LimitError
+from downline.errors import InputError, LimitError
 
 router = APIRouter(prefix="/api/diffusion", tags=["adoption"])
 
@@ -58,8 +58,15 @@ def network(body: NetworkRequest) -> dict[str, Any]:
         npath, epath = Path(tmp) / "nodes.csv", Path(tmp) / "edges.csv"
         npath.write_text(body.nodes, encoding="utf-8")
         epath.write_text(body.edges, encoding="utf-8")
-        net = read_diffusion_network(npath, epath, toa_column=body.toa_column,
-                                     weight=body.weight, name="network")
+        try:
+            net = read_diffusion_network(npath, epath, toa_column=body.toa_column,
+                                         weight=body.weight, name="network")
+        except InputError as exc:
+            # say which table: the temporary file names mean nothing to the caller
+            table = "edges" if exc.path is not None and exc.path.endswith("edges.csv") \
+                else "nodes"
+            raise type(exc)(f"{table} table: {exc.message}", line=exc.line,
+                            field=exc.field) from None
     if net.n > MAX_NODES:
         raise LimitError(f"{net.n} nodes is over this endpoint's bound of {MAX_NODES}; "
                          "use downline adoption network", field="nodes")
