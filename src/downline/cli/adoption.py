@@ -128,14 +128,24 @@ def _network(
     time: str | None,
     group: str | None,
     moran: bool | None,
+    periods: str | None,
     plot: Path | None,
     as_json: bool,
 ) -> None:
     from downline.adoption.network import read_diffusion_network
+
+    span = None
+    if periods is not None:
+        try:
+            first, last = (int(v) for v in periods.split(":"))
+        except ValueError:
+            raise ParameterError("--periods must be FIRST:LAST, e.g. 1946:1966",
+                                 field="periods") from None
+        span = (first, last)
     from downline.adoption.network_report import network_report
 
     net = read_diffusion_network(nodes, edges, toa_column=toa_column, weight=weight,
-                                 time=time)
+                                 time=time, periods=span)
     censored = net.toa
     if netdiffuser:
         net = net.netdiffuser_coded()
@@ -269,12 +279,14 @@ def register(app: typer.Typer) -> None:
         moran: Annotated[bool | None, typer.Option("--moran/--no-moran",
                                                    help="Moran's I per period (default: "
                                                         "up to 5,000 nodes).")] = None,
+        periods: Annotated[str | None, typer.Option(help="FIRST:LAST periods (default: "
+                                                         "first to last adoption).")] = None,
         plot: Annotated[Path | None, typer.Option(help="Cumulative adoption and hazard: "
                                                        ".png, .svg or .html.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Diffusion network statistics: summary table, thresholds, classification."""
-        _network(nodes, edges, toa_column, netdiffuser, weight, time, group, moran, plot,
-                 as_json)
+        _network(nodes, edges, toa_column, netdiffuser, weight, time, group, moran, periods,
+                 plot, as_json)
 
     app.add_typer(sub, name="adoption")
