@@ -8,7 +8,10 @@ downline's default method (:func:`downline.influence.opim_c`) and
 :func:`downline.influence.imm`, all on one thread. It prints the medians of each tool's
 own algorithm time (the C++ tools' ``Time (sec)``, which leaves out loading the graph;
 downline's warm call, compilation excluded, and separately its first call in this
-process), their ratios, and the expected spread of every seed set scored by one
+process), their ratios, the minimum, the median CPU seconds (for C++ the whole process:
+loading its binary graph and, for OPIM-C, its own Monte Carlo check of the result
+after the algorithm; on a loaded machine wall times swing with the scheduler, CPU time
+less), and the expected spread of every seed set scored by one
 simulator for all (downline's forward Monte Carlo, ``--mc-runs`` runs, one stream).
 The machine load (``os.getloadavg()``) is printed before and after.
 
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -121,8 +125,11 @@ class Tool:
         return bool(self.binary) and Path(self.binary).is_file()
 
     def _run(self, args: list[str], check: bool = True) -> str:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run([self.binary, *args], capture_output=True, text=True,
                               check=check, cwd=self.folder)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return done.stdout
 
     def prepare(self, name: str) -> None:
@@ -135,8 +142,9 @@ class Tool:
                        "-pdist=wc"])
 
     def run(self, name: str, k: int, eps: float, hist: bool = False
-            ) -> tuple[float, list[int], float]:
-        """Algorithm time, seeds and self-reported spread of one run."""
+            ) -> tuple[float, list[int], float, float]:
+        """Algorithm time, seeds, self-reported spread and CPU seconds of the whole
+        process (loading its binary graph file included) of one run."""
         out_dir = self.folder / f"result-{self.label}-{int(hist)}"
         if self.label == "OPIM-C":
             text = self._run(["-func=1", f"-dir={self.folder}", f"-gname={name}_w",
@@ -150,7 +158,7 @@ class Tool:
         own = float(re.search(r"\|Influence: ([0-9.eE+-]+)", text).group(1))
         seed_files = sorted((out_dir / "seed").iterdir(), key=lambda p: p.stat().st_mtime)
         seeds = [int(x) for x in seed_files[-1].read_text().split()]
-        return seconds, seeds, own
+        return seconds, seeds, own, self.cpu
 
 
 def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: bool,
@@ -161,9 +169,10 @@ def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: b
 
     def ours(fn):
         def run(rep: int):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             s = fn(g, k, eps=eps, seed=rep, threads=1)
-            return time.perf_counter() - t0, [int(x) for x in s.seeds], s.spread_estimate
+            return (time.perf_counter() - t0, [int(x) for x in s.seeds], s.spread_estimate,
+                    time.process_time() - c0)
         return run
 
     runners = [(t.label, cpp(t)) for t in tools]
@@ -249,7 +258,8 @@ def _compare(g: Graph, label: str, name: str, tools: list[Tool], eps: float, rep
               for lab, runs in results.items()}
     med = {lab: statistics.median(r[0] for r in runs) for lab, runs in results.items()}
     ref_spread = statistics.mean(scored["OPIM-C"]) if "OPIM-C" in scored else None
-    header = (f"{'graph':32} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} "
+    cpu = {lab: statistics.median(r[3] for r in runs) for lab, runs in results.items()}
+    header = (f"{'graph':32} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} {'CPU s':>7} "
               f"{'vs OPIM-C':>9} {'vs SUBSIM':>9} {'own est.':>9} {'MC spread':>16} "
               f"{'vs OPIM-C':>9}")
     print(header)
@@ -261,6 +271,7 @@ def _compare(g: Graph, label: str, name: str, tools: list[Tool], eps: float, rep
         half = 1.96 * statistics.stdev(est) / len(est) ** 0.5 if len(est) > 1 else 0.0
         own = statistics.median(r[2] for r in runs)
         print(f"{label:32} {eps:>5} {lab:16} {med[lab]:>9.4f} {min(r[0] for r in runs):>8.4f} "
+              f"{cpu[lab]:>7.4f} "
               f"{(f'{med[lab] / ref:.2f}x' if ref else '-'):>9} "
               f"{(f'{med[lab] / sub:.2f}x' if sub else '-'):>9} {own:>9,.0f} "
               f"{mean:>9,.1f}±{half:<6.1f} "
