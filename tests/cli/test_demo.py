@@ -23,4 +23,11 @@ def test_demo_runs_every_area_and_stores_results(tmp_path):
     assert sorted((g["name"], g["members"]) for g in summary["genealogies"]) == [
         ("compliance-sample", 2000), ("sample-company", 2000)]
     assert "planted" in res.output
-    assert sorted(r["kind"] for r in summary["results"]) == ["influencers", "simulate"]
+    # One stored result per dashboard page that opens on one, in the API's shapes.
+    assert sorted(r["kind"] for r in summary["results"]) == ["adoption", "influencers",
+                                                             "migration"]
+    with Workspace(ws, read_only=True) as w:
+        results = {r["kind"]: w.result(int(r["id"]))["payload"] for r in summary["results"]}
+    assert set(results["influencers"]["methods"]) == {"imm", "degree", "pagerank"}
+    assert len(results["migration"]["band_low"]) == len(results["migration"]["curve"])
+    assert results["adoption"]["identified"] and results["adoption"]["verdict"]

@@ -25,7 +25,7 @@ from downline.api._settings import (
 
 __all__ = ["DEFAULT_HEADER_TIMEOUT", "serve", "server_url", "uvicorn_config"]
 
-DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_HEADER_TIMEOUT = 5.0
 
 
 def server_url(host: str, port: int) -> str:
