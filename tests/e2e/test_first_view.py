@@ -5,6 +5,7 @@ Screenshots go to ``test-artifacts/screenshots/first-*.png``."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from downline.web import PAGES
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +90,10 @@ def test_first_views_show_the_stored_results(watched: Any, demo_server: Any) -> 
     assert "group" in page.inner_text("#ego-legend")
     page.goto(demo_server.url + "/genealogy")
     page.wait_for_selector("#report-cards .stat")
+    page.select_option("#genealogy", "sample-company")
+    expect(page.locator("#report-cards")).to_contain_text(re.compile(r"45\s*legs"))
     cards = page.inner_text("#report-cards")
-    assert "45\nlegs" in cards and "82%" in cards and "13\nlevels deep" in cards
+    assert "1,999" in cards and "82%" in cards and "13\nlevels deep" in cards
     page.goto(demo_server.url + "/adoption")
     page.wait_for_selector("#curve-chart .main-svg")
     assert page.inner_text("#adoption-verdict").startswith("Bass fits")

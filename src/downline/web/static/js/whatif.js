@@ -95,6 +95,14 @@
       document.getElementById("whatif-results").hidden = true;
       return;
     }
-    render(stored.payload, `stored result #${stored.id}`);
+    const p = stored.payload;
+    const key = p.genealogy ? `genealogy:${p.genealogy}` : `network:${p.network}`;
+    if ([...source.options].some((o) => o.value === key) && source.value !== key) {
+      source.value = key;  // the form shows what the stored result ran on
+      movers.value = (p.first_mover_ids || []).join(", ");
+      document.getElementById("p").value = key.startsWith("network:") ? "" : "0.6";
+      await suggest();
+    }
+    render(p, `stored result #${stored.id}`);
   })().catch((error) => fail(error, "Loading the latest what-if"));
 })();
