@@ -9,8 +9,10 @@ become a one-line message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+import typer.main
 
 from downline.cli import _common
 
@@ -43,6 +45,25 @@ def _register_all() -> None:
 _register_all()
 
 
+def command_flags(args: list[str]) -> dict[str, str]:
+    """Parameter name -> flag (``as_json`` -> ``--json``) of the command ``args`` invoke."""
+    command: Any = typer.main.get_command(app)
+    for token in args:
+        if token.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(token)
+        if sub is None:
+            break
+        command = sub
+    flags = {}
+    for param in getattr(command, "params", []):
+        if getattr(param, "param_type_name", "") != "option" or param.name is None:
+            continue
+        longs = [o for o in param.opts if o.startswith("--")]
+        flags[param.name] = longs[0] if longs else param.opts[0]
+    return flags
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning `downline` errors into one-line messages."""
     args = sys.argv[1:] if argv is None else argv
@@ -55,6 +76,6 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode, an Exit raised by a command comes back as its code.
         code = app(args=argv, standalone_mode=False)
     except _common.EXIT_EXCEPTIONS as exc:
-        sys.exit(_common.report_exit(exc))
+        sys.exit(_common.report_exit(exc, command_flags(args)))
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -33,8 +33,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def report_exit(exc: BaseException) -> int:
-    """Print ``exc`` as one line on stderr and return the exit code to use."""
+def report_exit(exc: BaseException, flags: dict[str, str] | None = None) -> int:
+    """Print ``exc`` as one line on stderr and return the exit code to use.
+
+    ``flags`` maps the invoked command's parameter names to its flags, so that the
+    message names ``--replace`` rather than ``replace``.
+    """
     if isinstance(exc, Exit):
         return exc.exit_code
     if isinstance(exc, Abort):
@@ -43,7 +47,9 @@ def report_exit(exc: BaseException) -> int:
     if isinstance(exc, TyperException) and hasattr(exc, "show"):
         exc.show()
         return int(getattr(exc, "exit_code", 2))
-    message = str(exc).replace("\n", " ")
+    from downline.cli._format import cli_message
+
+    message = cli_message(exc, flags or {})
     # Plain write: rich would wrap a long message over several lines.
     sys.stderr.write(f"error: {message}\n")
     return 2

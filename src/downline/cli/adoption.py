@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
 from downline.cli._common import console, print_json
+from downline.cli._format import Col, number, percent, print_table
 from downline.errors import ParameterError
 
 
@@ -46,34 +45,32 @@ def _fit(
         print_json(out)
         return
     ci = model.conf_int(alpha)
-    table = Table(title=f"Bass model: {file.name} ({model.n_periods_} periods, {curve})")
-    for col in ("parameter", "estimate", "std. error", f"{1 - alpha:.0%} interval"):
-        table.add_column(col, justify="right")
-    for name, row in ci.iterrows():
-        table.add_row(str(name), f"{row['estimate']:.5g}", f"{row['stderr']:.3g}",
-                      f"[{row['lower']:.5g}, {row['upper']:.5g}]")
-    console.print(table)
+    print_table(
+        [Col("parameter", justify="left"), Col("estimate"), Col("std. error"),
+         Col(f"{1 - alpha:.0%} interval")],
+        ((str(name), row["estimate"], row["stderr"],
+          f"[{number(row['lower'])}, {number(row['upper'])}]") for name, row in ci.iterrows()),
+        title=f"Bass model: {file.name} ({model.n_periods_} periods, {curve})",
+    )
     status = "converged" if model.converged_ else f"NOT CONVERGED: {model.message_}"
     console.print(
-        f"peak at t = {model.peak_time_:.2f} (level {model.peak_level_:.4g} per period); "
-        f"R² = {model.r2_:.4f}, RMSE = {model.rmse_:.4g}; {status}",
+        f"peak at t = {number(model.peak_time_)} (level {number(model.peak_level_)} per "
+        f"period); R² = {number(model.r2_)}, RMSE = {number(model.rmse_)}; {status}",
         highlight=False,
     )
     ols = model.ols_
     if ols["valid"]:
-        console.print(f"Bass OLS start: m = {ols['m']:.5g}, p = {ols['p']:.4g}, "
-                      f"q = {ols['q']:.4g}", highlight=False)
+        console.print(f"Bass OLS start: m = {number(ols['m'])}, p = {number(ols['p'])}, "
+                      f"q = {number(ols['q'])}", highlight=False)
     if forecast:
-        ft = Table(title=f"forecast, {forecast} period(s)")
-        for col in ("period", "adopters", "band", "cumulative"):
-            ft.add_column(col, justify="right")
         future = fc[fc["forecast"]]
-        for k, row in future.iterrows():
-            label = str(labels[k]) if labels is not None else f"t={row['t']:g}"
-            ft.add_row(label, f"{row['adopters']:.4g}",
-                       f"[{row['pred_lower']:.4g}, {row['pred_upper']:.4g}]",
-                       f"{row['cumulative']:.5g}")
-        console.print(ft)
+        print_table(
+            [Col("period", justify="left"), Col("adopters"), Col("band"), Col("cumulative")],
+            ((str(labels[k]) if labels is not None else f"t={number(float(row['t']))}",
+              row["adopters"], f"[{number(row['pred_lower'])}, {number(row['pred_upper'])}]",
+              row["cumulative"]) for k, row in future.iterrows()),
+            title=f"forecast, {forecast} period(s)",
+        )
     if plot is not None:
         console.print(f"plot written to {plot}", highlight=False)
 
@@ -99,19 +96,20 @@ def _categories(
         out["file"] = str(file)
         print_json(out)
         return
-    table = Table(title=f"Rogers categories ({method} rule): {file.name}, "
-                        f"{result.category.shape[0]} adopters")
-    for col in ("category", "count", "share", "Rogers", "starts at", "first adopter"):
-        table.add_column(col, justify="right")
-    for row in result.table.itertuples(index=False):
-        table.add_row(row.category, str(row.count), f"{row.share:.1%}",
-                      f"{row.expected_share:.1%}", _fmt(row.start), _fmt(row.first))
-    console.print(table)
+    print_table(
+        [Col("category", justify="left"), Col("count"), Col("share"), Col("Rogers"),
+         Col("starts at"), Col("first adopter")],
+        ((row.category, row.count, percent(row.share), percent(row.expected_share),
+          row.start, row.first) for row in result.table.itertuples(index=False)),
+        title=f"Rogers categories ({method} rule): {file.name}, "
+              f"{number(result.category.shape[0])} adopters",
+    )
     c = result.chasm
     verdict = "CHASM" if c["chasm"] else "no chasm"
     console.print(
-        f"chasm: adoption rate {c['rate_before']:.4g} before vs {c['rate_after']:.4g} after "
-        f"the start of the early majority (ratio {c['ratio']:.3g}): {verdict}",
+        f"chasm: adoption rate {number(c['rate_before'])} before vs "
+        f"{number(c['rate_after'])} after the start of the early majority (ratio "
+        f"{number(c['ratio'])}): {verdict}",
         highlight=False,
     )
     console.print(f"rule: {c['rule']}", highlight=False, style="dim")
@@ -161,38 +159,36 @@ def _network(
         return
     s = report.summary
     has_moran = "moran_obs" in s.table.columns
-    table = Table(title=f"Diffusion network {net.name}: {net.n} nodes, "
-                        f"{report.network['edges']} ties, periods {net.t0}-{net.t1}")
-    cols = ["period", "adopters", "cum. adopt. (%)", "hazard", "density"]
-    cols += ["Moran's I (sd)", "p"] if has_moran else []
-    for col in cols:
-        table.add_column(col, justify="right")
+    cols = [Col("period"), Col("adopters"), Col("cum. adopt. (share)"), Col("hazard"),
+            Col("density")]
+    cols += [Col("Moran's I (sd)"), Col("p")] if has_moran else []
+    rows = []
     for p, r in s.table.iterrows():
-        row = [str(p), str(int(r["adopters"])), f"{int(r['cumulative'])} ({r['share']:.2f})",
-               _fmt(r["hazard"]), f"{r['density']:.3f}"]
+        row = [str(p), int(r["adopters"]), f"{number(int(r['cumulative']))} "
+               f"({number(float(r['share']))})", float(r["hazard"]), float(r["density"])]
         if has_moran:
-            row += [f"{r['moran_obs']:.3f} ({_fmt(r['moran_sd'])})", _fmt(r["moran_pval"])]
-        table.add_row(*row)
-    console.print(table)
+            row += [f"{number(float(r['moran_obs']))} ({number(float(r['moran_sd']))})",
+                    float(r["moran_pval"])]
+        rows.append(row)
+    print_table(cols, rows, title=f"Diffusion network {net.name}: {number(net.n)} nodes, "
+                                  f"{number(report.network['edges'])} ties, periods "
+                                  f"{net.t0}-{net.t1}")
     console.print(f"left censoring {s.left_censoring} ({s.left_censoring / s.n:.2f}), "
                   f"right censoring {s.right_censoring} ({s.right_censoring / s.n:.2f})",
                   highlight=False)
     th = report.thresholds
-    line = f"thresholds: mean {_fmt(th['mean'])}, median {_fmt(th['median'])} (n = {th['n']})"
+    line = f"thresholds: mean {number(th['mean'])}, median {number(th['median'])} (n = {th['n']})"
     if "by_group" in th:
         line += "; by " + th["group"] + ": " + ", ".join(
             f"{k} {v:.4f}" for k, v in th["by_group"].items())
     console.print(line, highlight=False)
     c = report.classification
     if c is not None:
-        ct = Table(title="Classification (% of nodes): time of adoption x threshold")
-        ct.add_column("toa \\ threshold")
-        for col in c.counts.columns:
-            ct.add_column(str(col), justify="right")
         pct = c.percent()
-        for name, row in pct.iterrows():
-            ct.add_row(str(name), *[f"{v:.2f}" for v in row])
-        console.print(ct)
+        print_table([Col("toa \\ threshold", justify="left"),
+                     *[Col(str(col)) for col in c.counts.columns]],
+                    ([str(name), *[float(v) for v in row]] for name, row in pct.iterrows()),
+                    title="Classification (% of nodes): time of adoption x threshold")
         console.print("cut-offs (mean - sd, mean, mean + sd): toa "
                       + ", ".join(f"{v:.4g}" for v in c.toa_cutoffs) + "; threshold "
                       + ", ".join(f"{v:.4g}" for v in c.thr_cutoffs), highlight=False)
@@ -205,12 +201,6 @@ def _network(
         console.print(note, style="dim", highlight=False)
     if plot is not None:
         console.print(f"plot written to {plot}", highlight=False)
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float | np.floating):
-        return "-" if not np.isfinite(v) else f"{v:.4g}"
-    return str(v)
 
 
 def register(app: typer.Typer) -> None:

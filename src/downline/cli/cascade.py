@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-
 from downline.cli._common import (
     console,
     execution_backend,
@@ -15,6 +13,7 @@ from downline.cli._common import (
     print_json,
     progress_bar,
 )
+from downline.cli._format import Col, number, percent, print_table
 from downline.errors import FormatError, ParameterError
 
 
@@ -100,8 +99,14 @@ def simulate(
     else:
         raise ParameterError(f"unknown model {model!r}; use ic, lt or migration",
                              field="model")
+    drawn = seed is None
+    if drawn:
+        # A short seed the user can type back (numpy's own would be 39 digits).
+        import secrets
+
+        seed = secrets.randbelow(2**31)
     g = open_graph(graph, workspace, weights=weights, seed=seed, reverse=reverse,
-                       undirected=undirected)
+                   undirected=undirected)
     with (
         execution_backend(workers, scheduler) as backend,
         progress_bar(f"simulating {name}", total=runs, enabled=not as_json) as progress,
@@ -112,23 +117,33 @@ def simulate(
         print_json(est.to_dict())
         return
     what = "members moved" if name == "migration" else "mean spread"
+    again = " (drawn)" if drawn else ""
     console.print(
-        f"{g.name}: {name.upper()} from {len(ids)} seeds, {est.runs:,} runs (seed {est.seed})\n"
-        f"{what}: [bold]{est.mean:,.2f}[/bold]  95% CI [{est.ci_low:,.2f}, "
-        f"{est.ci_high:,.2f}]  std {est.std:,.2f}"
+        f"{g.name}: {name.upper()} from {number(len(ids))} seeds, {number(est.runs)} runs, "
+        f"seed {est.seed}{again}\n"
+        f"{what}: [bold]{number(est.mean)}[/bold]  95% CI [{number(est.ci_low)}, "
+        f"{number(est.ci_high)}]  std {number(est.std)}",
+        highlight=False,
     )
     if name == "migration":
-        _print_frame(est.steps_table, "per step (means over runs)")  # type: ignore[attr-defined]
-        _print_frame(est.first_movers, "first movers")  # type: ignore[attr-defined]
-
-
-def _print_frame(frame: Any, title: str) -> None:
-    table = Table(title=title)
-    for col in frame.columns:
-        table.add_column(str(col), justify="right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
-    console.print(table)
+        steps = est.steps_table  # type: ignore[attr-defined]
+        print_table(
+            [Col("step"), Col("old platform"), Col("new platform"), Col("moved"),
+             Col("dropped out"), Col("recruited"), Col("moved total", optional=True),
+             Col("dropped old", optional=True), Col("dropped new", optional=True)],
+            steps[["step", "old_platform", "new_platform", "moved", "dropped_out",
+                   "recruited", "moved_total", "dropped_old", "dropped_new"]].itertuples(
+                       index=False),
+            title="per step (means over runs)",
+        )
+        movers = est.first_movers  # type: ignore[attr-defined]
+        print_table(
+            [Col("first mover", justify="left"), Col("downline"), Col("followed"),
+             Col("share followed"), Col("downline after refill")],
+            ((str(r.first_mover), r.downline, r.followed, percent(r.share_followed),
+              r.downline_after_refill) for r in movers.itertuples(index=False)),
+            title="first movers",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from downline.cli._common import console, open_genealogy, print_json
+from downline.cli._format import Col, number, percent, print_table
 
 __all__ = ["register"]
 
@@ -70,52 +70,42 @@ def report(
         return
     who = "the whole company" if member is None else f"member {summary.member}"
     roots = f"{gen.root_index.shape[0]} root(s)"
-    console.print(f"[bold]{file}[/bold]: {len(gen)} members, {roots}; downline of {who}")
+    console.print(f"[bold]{file}[/bold]: {number(len(gen))} members, {roots}; downline of {who}")
 
-    head = Table(title=f"Downline at {summary.at}", show_header=False)
-    head.add_column("what")
-    head.add_column("value", justify="right")
-    for name, value in (
-        ("size", summary.size),
-        ("depth (levels)", summary.depth),
-        ("active", summary.active),
-        ("left", summary.left),
-        ("not yet joined", summary.not_joined),
-        ("frontline", len(summary.frontline)),
-        ("largest leg share", _num(summary.largest_leg_share)),
-        ("largest leg / rest", _num(summary.largest_to_rest)),
-        ("own volume", _num(summary.volume)),
-        ("group volume", _num(summary.group_volume)),
-    ):
-        head.add_row(name, str(value))
-    console.print(head)
-
-    levels = Table(title="Levels")
-    for col in ("level", "members", "active", "left", "attrition"):
-        levels.add_column(col, justify="right")
-    for lv, rate in zip(summary.levels, by_level.rate, strict=True):
-        levels.add_row(str(lv.level), str(lv.members), str(lv.active), str(lv.left), _pct(rate))
-    console.print(levels)
-
-    legs = Table(title=f"Legs (largest {min(_MAX_LEGS, len(summary.legs))} of {len(summary.legs)})")
-    for col in ("leg root", "size", "active"):
-        legs.add_column(col, justify="right")
-    for leg in summary.legs[:_MAX_LEGS]:
-        legs.add_row(str(leg.root), str(leg.size), str(leg.active))
-    console.print(legs)
-
-    periods = Table(title=f"Recruits and attrition per period ({recruits.freq})")
-    for col in ("period", "recruits", "active at start", "left", "attrition"):
-        periods.add_column(col, justify="right")
-    for k, period in enumerate(by_period.periods):
-        periods.add_row(
-            period,
-            str(by_period.joined[k]),
-            str(by_period.active_start[k]),
-            str(by_period.left[k]),
-            _pct(by_period.rate[k]),
-        )
-    console.print(periods)
+    print_table(
+        [Col("what", justify="left"), Col("value")],
+        [
+            ("size", summary.size),
+            ("depth (levels)", summary.depth),
+            ("active", summary.active),
+            ("left", summary.left),
+            ("not yet joined", summary.not_joined),
+            ("frontline", len(summary.frontline)),
+            ("largest leg share", percent(summary.largest_leg_share)),
+            ("largest leg / rest", summary.largest_to_rest),
+            ("own volume", summary.volume),
+            ("group volume", summary.group_volume),
+        ],
+        title=f"Downline at {summary.at}", show_header=False,
+    )
+    print_table(
+        [Col("level"), Col("members"), Col("active"), Col("left"), Col("attrition")],
+        ((lv.level, lv.members, lv.active, lv.left, percent(rate))
+         for lv, rate in zip(summary.levels, by_level.rate, strict=True)),
+        title="Levels",
+    )
+    print_table(
+        [Col("leg root", justify="left"), Col("size"), Col("active")],
+        ((str(leg.root), leg.size, leg.active) for leg in summary.legs[:_MAX_LEGS]),
+        title=f"Legs (largest {min(_MAX_LEGS, len(summary.legs))} of {len(summary.legs)})",
+    )
+    print_table(
+        [Col("period", justify="left"), Col("recruits"), Col("active at start"),
+         Col("left"), Col("attrition")],
+        ((str(period), by_period.joined[k], by_period.active_start[k], by_period.left[k],
+          percent(by_period.rate[k])) for k, period in enumerate(by_period.periods)),
+        title=f"Recruits and attrition per period ({recruits.freq})",
+    )
 
 
 def generate(
@@ -128,6 +118,7 @@ def generate(
         float, typer.Option("--attrition-rate", help="Monthly probability of leaving.")
     ] = 0.04,
     roots: Annotated[int, typer.Option("--roots", help="Number of founders.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Write a synthetic genealogy (preferential-attachment recruiting, attrition)."""
     from downline.genealogy import generate_genealogy, write_genealogy
@@ -138,16 +129,15 @@ def generate(
         n, seed=seed, start=start, periods=periods, attrition_rate=attrition_rate, roots=roots
     )
     path = write_genealogy(gen, out)
-    console.print(f"wrote {len(gen)} members to {path}")
+    if as_json:
+        print_json({"path": str(path), "members": len(gen), "seed": seed,
+                    "start": start, "periods": periods, "attrition_rate": attrition_rate,
+                    "roots": roots})
+        return
+    console.print(f"wrote {number(len(gen))} members to {path}", highlight=False)
 
 
 def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _num(value: float) -> str:
-    return "-" if value != value else f"{value:,.2f}"
-
-
-def _pct(value: float) -> str:
-    return "-" if value != value else f"{100 * value:.1f}%"

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from downline.cli._common import console, open_graph, print_json, progress_bar
 
@@ -128,29 +127,30 @@ def info(
         if as_json:
             print_json(summary)
             return
+        from downline.cli._format import Col, print_table
+
         for section, cols in (("networks", ("name", "nodes", "edges", "source")),
                               ("genealogies", ("name", "members", "source"))):
-            table = Table(title=f"{section} in {path}")
-            for c in cols:
-                table.add_column(c)
-            for row in summary[section]:
-                table.add_row(*(f"{row[c]:,}" if isinstance(row[c], int) else str(row[c])
-                                for c in cols))
-            console.print(table)
+            print_table(
+                [Col(c, justify="left" if c in ("name", "source") else "right",
+                     key=c != "source") for c in cols],
+                ([row[c] if c != "source" else str(row[c]) for c in cols]
+                 for row in summary[section]),
+                title=f"{section} in {path}",
+            )
         return
     graph = open_graph(target, workspace)
     stats = describe(graph)
     if as_json:
         print_json(stats)
         return
-    table = Table(title=f"graph {stats['name']}", show_header=False)
-    for key, value in stats.items():
-        if key == "meta":
-            continue
-        shown = f"{value:,}" if isinstance(value, int) else (
-            f"{value:.4g}" if isinstance(value, float) else str(value))
-        table.add_row(key.replace("_", " "), shown)
-    console.print(table)
+    from downline.cli._format import Col, print_table
+
+    print_table(
+        [Col("what", justify="left"), Col("value", key=False)],
+        ([key.replace("_", " "), value] for key, value in stats.items() if key != "meta"),
+        title=f"graph {stats['name']}", show_header=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -5,20 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
 from downline.cli._common import console, print_json
+from downline.cli._format import Col, number, percent, print_table
 from downline.errors import ParameterError
-
-
-def _fmt(v: Any, spec: str = ".3g") -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float | np.floating):
-        return "-" if not np.isfinite(v) else format(float(v), spec)
-    return str(v)
 
 
 def _report(members: Path, follows: Path, new_follows: Path | None, identities: Path | None,
@@ -37,63 +28,60 @@ def _report(members: Path, follows: Path, new_follows: Path | None, identities: 
         print_json(rep.to_dict())
         return
     s = rep.summary
-    console.print(f"[bold]Migration[/bold]: {s['people']} people, {s['movers']} movers, "
-                  f"{s['stayers']} stayers, {s['newcomers']} newcomers; {s['follows']} "
-                  f"follows; moves {s['first_move'][:10]} .. {s['last_move'][:10]}, "
+    console.print(f"[bold]Migration[/bold]: {number(s['people'])} people, "
+                  f"{number(s['movers'])} movers, {number(s['stayers'])} stayers, "
+                  f"{number(s['newcomers'])} newcomers; {number(s['follows'])} follows; moves {s['first_move'][:10]} .. {s['last_move'][:10]}, "
                   f"observed until {s['observed_until'][:10]}", highlight=False)
     counts = rep.validation.counts()
     if counts:
         console.print("issues (kept out of the analysis): " + ", ".join(
             f"{k} {v}" for k, v in counts.items()), style="yellow", highlight=False)
-    t = Table(title=f"Follow-through: top {len(rep.follow_through)} movers")
-    cols = ("person", "moved", "followers", "at risk", "moved after", "share [95%]",
-            "base", "lift", "re-follow", "lag days (median)")
-    for c in cols:
-        t.add_column(c, justify="right")
-    for r in rep.follow_through.itertuples(index=False):
-        t.add_row(str(r.person_id), str(r.moved_at.date()), str(r.followers),
-                  str(r.at_risk), str(r.moved_after),
-                  f"{_fmt(r.share, '.1%')} [{_fmt(r.share_low, '.0%')}, "
-                  f"{_fmt(r.share_high, '.0%')}]",
-                  _fmt(r.base_rate, ".1%"), _fmt(r.lift, ".2f"),
-                  _fmt(r.refollow_share, ".0%"), _fmt(r.lag_median_days, ".1f"))
-    console.print(t)
+    print_table(
+        [Col("person", justify="left"), Col("moved", justify="left"), Col("followers"),
+         Col("at risk"), Col("moved after"), Col("share [95%]"), Col("lift"),
+         Col("base", optional=True), Col("re-follow", optional=True),
+         Col("median lag days", optional=True)],
+        ((str(r.person_id), str(r.moved_at.date()), r.followers, r.at_risk, r.moved_after,
+          f"{percent(r.share)} [{percent(r.share_low, 0)}, {percent(r.share_high, 0)}]",
+          r.lift, percent(r.base_rate), percent(r.refollow_share, 0), r.lag_median_days)
+         for r in rep.follow_through.itertuples(index=False)),
+        title=f"Follow-through: top {len(rep.follow_through)} movers",
+    )
     if not rep.exposure.empty:
-        e = Table(title="Exposure when moving, by Rogers category")
-        for c in ("category", "movers", "threshold mean", "threshold median",
-                  "followees moved before"):
-            e.add_column(c, justify="right")
-        for r in rep.exposure.itertuples(index=False):
-            e.add_row(str(r.category), str(r.movers), _fmt(r.threshold_mean),
-                      _fmt(r.threshold_median), _fmt(r.moved_before_mean))
-        console.print(e)
-    k = Table(title="Retention (Kaplan-Meier)")
-    for c in ("platform", "group", "n", "left", "median days", "stay 7d", "stay 30d",
-              "stay 90d"):
-        k.add_column(c, justify="right")
-    for ret in (rep.retention_new, rep.retention_old):
-        for r in ret.summary().to_dict(orient="records"):
-            k.add_row(ret.platform, str(r["group"]), str(r["n"]), str(r["events"]),
-                      _fmt(r["median_days"], ".1f"), _fmt(r["survival_7d"], ".1%"),
-                      _fmt(r["survival_30d"], ".1%"), _fmt(r["survival_90d"], ".1%"))
-    console.print(k)
+        print_table(
+            [Col("category", justify="left"), Col("movers"), Col("threshold mean"),
+             Col("threshold median"), Col("followees moved before")],
+            ((str(r.category), r.movers, r.threshold_mean, r.threshold_median,
+              r.moved_before_mean) for r in rep.exposure.itertuples(index=False)),
+            title="Exposure when moving, by Rogers category",
+        )
+    print_table(
+        [Col("platform", justify="left"), Col("group", justify="left"), Col("n"),
+         Col("left"), Col("median days"), Col("stay 7d"), Col("stay 30d"),
+         Col("stay 90d")],
+        ((ret.platform, str(r["group"]), r["n"], r["events"], r["median_days"],
+          percent(r["survival_7d"]), percent(r["survival_30d"]), percent(r["survival_90d"]))
+         for ret in (rep.retention_new, rep.retention_old)
+         for r in ret.summary().to_dict(orient="records")),
+        title="Retention (Kaplan-Meier)",
+    )
     if rep.calibration is not None:
-        c = Table(title=f"Migration model ({rep.calibration.follow}), "
-                        f"{rep.calibration.steps} steps of {rep.calibration.period}")
-        for col in ("parameter", "estimate", "95% interval", "events", "at risk"):
-            c.add_column(col, justify="right")
-        for est in rep.calibration.estimates():
-            c.add_row(est.name, _fmt(est.value, ".4g"),
-                      f"[{_fmt(est.ci_low, '.4g')}, {_fmt(est.ci_high, '.4g')}]",
-                      str(est.events), _fmt(est.trials, ".0f"))
-        console.print(c)
+        print_table(
+            [Col("parameter", justify="left"), Col("estimate"), Col("95% interval"),
+             Col("events"), Col("at risk")],
+            ((est.name, est.value, f"[{number(est.ci_low)}, {number(est.ci_high)}]",
+              est.events, est.trials) for est in rep.calibration.estimates()),
+            title=f"Migration model ({rep.calibration.follow}), "
+                  f"{rep.calibration.steps} steps of {rep.calibration.period}",
+        )
     if rep.forecast is not None:
         f = rep.forecast
         console.print(
             f"forecast of steps {f.train_steps + 1}..{f.train_steps + len(f.table)} from a "
-            f"fit on steps 0..{f.train_steps}: {f.moved_forecast:.1f} movers "
-            f"[{f.moved_low:.0f}, {f.moved_high:.0f}] vs {f.moved_actual} actual; new "
-            f"platform MAPE {f.error['new_platform_mape']:.1%}", highlight=False)
+            f"fit on steps 0..{f.train_steps}: {number(f.moved_forecast)} movers "
+            f"[{number(f.moved_low)}, {number(f.moved_high)}] vs {number(f.moved_actual)} "
+            f"actual; new platform MAPE {percent(f.error['new_platform_mape'])}",
+            highlight=False)
     for note in rep.notes:
         console.print(note, style="dim", highlight=False)
 
