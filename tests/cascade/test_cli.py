@@ -75,7 +75,7 @@ def test_migration(small_graph: Path, tmp_path: Path) -> None:
         (["--runs", "0"], "runs must be positive"),
         (["--model", "sir"], "unknown model"),
         (["--weights", "uniform:1.5"], "outside [0, 1]"),
-        (["--model", "migration", "--attrition", "1.5"], "attrition_old must be in [0, 1]"),
+        (["--model", "migration", "--attrition", "1.5"], "--attrition-old must be in [0, 1]"),
         (["--model", "migration", "--backfill", "-1"], "backfill must be in [0, 1]"),
     ],
 )

@@ -50,7 +50,7 @@ def number(value: Any) -> str:
         return "0"
     size = abs(value)
     if size >= 1:
-        digits = int(math.floor(math.log10(size))) + 1
+        digits = math.floor(math.log10(size)) + 1
         text = f"{value:,.{max(0, 4 - digits)}f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
     return f"{value:.4g}"

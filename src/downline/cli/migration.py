@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -30,7 +30,8 @@ def _report(members: Path, follows: Path, new_follows: Path | None, identities: 
     s = rep.summary
     console.print(f"[bold]Migration[/bold]: {number(s['people'])} people, "
                   f"{number(s['movers'])} movers, {number(s['stayers'])} stayers, "
-                  f"{number(s['newcomers'])} newcomers; {number(s['follows'])} follows; moves {s['first_move'][:10]} .. {s['last_move'][:10]}, "
+                  f"{number(s['newcomers'])} newcomers; {number(s['follows'])} follows; "
+                  f"moves {s['first_move'][:10]} .. {s['last_move'][:10]}, "
                   f"observed until {s['observed_until'][:10]}", highlight=False)
     counts = rep.validation.counts()
     if counts:

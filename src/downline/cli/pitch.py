@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from downline.cli._common import console, print_json
+from downline.cli._format import number
 from downline.errors import FormatError
 
 _BATCH_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
@@ -107,9 +108,9 @@ def _print_one(result) -> None:
     from rich.markup import escape
 
     if result.ok:
-        console.print(f"[green]ok[/green] (risk {result.risk:.2f})")
+        console.print(f"[green]ok[/green] (risk {number(result.risk)})")
         return
-    console.print(f"[red]flagged[/red] (risk {result.risk:.2f}): {len(result.flags)} issue(s)")
+    console.print(f"[red]flagged[/red] (risk {number(result.risk)}): {len(result.flags)} issue(s)")
     for flag in result.flags:
         console.print(f"\n[bold]{escape(flag.rule_id)}[/bold] {escape(flag.title)} "
                       f"[{flag.category}, {flag.severity}] chars {flag.start}-{flag.end}")
@@ -125,14 +126,17 @@ def _print_one(result) -> None:
 
 def _print_batch(batch) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title=f"{len(batch)} posts, {batch.n_violations} flagged")
-    for col in ("id", "verdict", "risk", "rules", "flagged words"):
-        table.add_column(col)
-    for post_id, s in zip(batch.ids, batch.screenings, strict=True):
-        table.add_row(escape(post_id), "flagged" if s.violation else "ok", f"{s.risk:.2f}",
-                      " ".join(s.rule_ids), escape(" | ".join(f.text[:60] for f in s.flags)))
-    console.print(table)
+    from downline.cli._format import Col, print_table
+
+    print_table(
+        [Col("id", justify="left"), Col("verdict", justify="left"), Col("risk"),
+         Col("rules", justify="left", key=False),
+         Col("flagged words", justify="left", key=False, optional=True)],
+        ((escape(str(post_id)), "flagged" if s.violation else "ok", float(s.risk),
+          " ".join(s.rule_ids), escape(" | ".join(f.text[:60] for f in s.flags)))
+         for post_id, s in zip(batch.ids, batch.screenings, strict=True)),
+        title=f"{number(len(batch))} posts, {number(batch.n_violations)} flagged",
+    )
     if batch.csv_path:
         console.print(f"report: {batch.csv_path}, {batch.html_path}")

@@ -27,6 +27,9 @@ def serve(
         show_default=False)] = None,
     job_time_limit: Annotated[float, typer.Option(help="Seconds an analysis job may run "
                                                   "before it is cancelled.", min=1)] = 50.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print where it serves as one JSON "
+                                          "object on stdout (the server's log goes to "
+                                          "stderr).")] = False,
 ) -> None:
     """Serve the REST API and the web dashboard (http://HOST:PORT/, API docs at /api/docs)."""
     from downline.api import check_bind, prepare_sample_workspace
@@ -37,8 +40,23 @@ def serve(
     path = workspace or str(default_workspace_path())
     if sample:
         prepare_sample_workspace(path)
-    run_server(host, port, path, token=token, max_upload_bytes=int(max_upload_mb * 2**20),
-               allow_hosts=tuple(allow_host or ()), job_time_limit=job_time_limit)
+    options = dict(token=token, max_upload_bytes=int(max_upload_mb * 2**20),
+                   allow_hosts=tuple(allow_host or ()), job_time_limit=job_time_limit)
+    if not as_json:
+        run_server(host, port, path, **options)
+        return
+    import contextlib
+    import sys
+
+    from downline.api.server import server_url
+    from downline.cli._common import print_json
+
+    url = server_url(host, port)
+    print_json({"url": url, "api_docs": f"{url}api/docs", "workspace": str(path),
+                "token_required": token is not None})
+    sys.stdout.flush()
+    with contextlib.redirect_stdout(sys.stderr):
+        run_server(host, port, path, **options)
 
 
 def register(app: typer.Typer) -> None:
