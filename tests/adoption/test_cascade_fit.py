@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from downline import cascade
 from downline.adoption import fit_cascade_curve
 from downline.graph import Graph
-
-cascade = pytest.importorskip("downline.cascade")
 
 
 @pytest.fixture(scope="module")

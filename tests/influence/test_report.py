@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import downline
 from downline.cascade import spread
 from downline.cli import app, main
 from downline.genealogy import generate_genealogy
@@ -127,18 +128,36 @@ runner = CliRunner()
 NETHEPT = "nethept/NetHEPT_snowgy_15233n_32235arcs_wc.txt"
 
 
-def test_cli_json_seeds_are_file_ids(shared_data) -> None:
-    path = str(shared_data / NETHEPT)
-    result = runner.invoke(app, ["influencers", path, "-k", "10", "--weights", "given",
+def test_cli_json_seeds_are_file_ids(shared_data, tmp_path) -> None:
+    # NetHEPT's ids are its dense indices, which would hide an id/index mix-up: renumber
+    # them (id -> 7 * id + 100003, none below the node count) and keep the edges.
+    lines = (shared_data / NETHEPT).read_text().splitlines()
+    renumbered = [lines[0]] + [
+        f"{7 * int(u) + 100_003} {7 * int(v) + 100_003} {p}"
+        for u, v, p in (line.split() for line in lines[1:])
+    ]
+    path = tmp_path / "nethept-renumbered.txt"
+    path.write_text("\n".join(renumbered) + "\n")
+    result = runner.invoke(app, ["influencers", str(path), "-k", "10", "--weights", "given",
                                  "--mc-runs", "300", "--seed", "4", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert len(out["seeds"]) == 10
     assert out["lead"] == "opim-c"
     assert out["seeds"] == out["methods"]["opim-c"]["seeds"]
-    assert all(isinstance(s, int) for s in out["seeds"])
+    assert all(isinstance(s, int) and (s - 100_003) % 7 == 0 for s in out["seeds"])
+    graph = downline.read_graph(path, weights="given")
+    chosen = influencer_report(graph, 10, seed=4).seed_sets["opim-c"]
+    assert out["seeds"] == graph.label_of(chosen.indices).tolist() == chosen.seeds
+    # the same people as on the file with the original ids
+    original = influencer_report(nethept_graph(shared_data), 10, seed=4)
+    assert [(s - 100_003) // 7 for s in out["seeds"]] == original.seed_sets["opim-c"].seeds
     assert set(out["methods"]) == {"opim-c"}
     assert out["methods"]["opim-c"]["monte_carlo"]["runs"] == 300
+
+
+def nethept_graph(shared_data) -> Graph:
+    return downline.read_graph(shared_data / NETHEPT, weights="given")
 
 
 def test_cli_default_skips_monte_carlo(shared_data) -> None:

@@ -166,7 +166,6 @@ def exposure(
     Examples
     --------
     >>> from downline.graph import Graph
-from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b"], ["c", "c"])
     >>> exposure(g, {"a": 1, "b": 2, "c": 3}).loc["c"].tolist()
     [0.0, 0.5, 1.0]
@@ -194,7 +193,6 @@ def thresholds(graph: Graph, adoption_times: Any, *, weighted: bool = False) -> 
     Examples
     --------
     >>> from downline.graph import Graph
-from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b"], ["c", "c"])
     >>> thresholds(g, {"a": 1, "b": 2, "c": 3}).to_dict()
     {'a': nan, 'b': nan, 'c': 1.0}
@@ -286,7 +284,6 @@ def threshold_profile(
     Examples
     --------
     >>> from downline.graph import Graph
-from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges(["a", "b", "c"], ["b", "c", "a"])
     >>> threshold_profile(g, {"a": 1, "b": 2, "c": 3}).low_share
     0.3333333333333333
@@ -451,7 +448,6 @@ def exposure_hazard(
     Examples
     --------
     >>> from downline.graph import Graph
-from downline.graph.exposure import flagged_share
     >>> g = Graph.from_edges([0, 0, 1, 2, 3], [1, 2, 3, 4, 4])
     >>> res = exposure_hazard(g, {0: 1, 1: 2, 2: 3, 3: 3})
     >>> res.n_events, res.time_effects

@@ -192,7 +192,7 @@ def detect_kind(path: str | os.PathLike[str], *, delimiter: str | None = None,
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.tsv"
-    >>> _ = p.write_text("member_id\tsponsor_id\tjoined_at\n1\t\t2024-01-01\n")
+    >>> _ = p.write_text("member_id\\tsponsor_id\\tjoined_at\\n1\\t\\t2024-01-01\\n")
     >>> detect_kind(p)
     'genealogy'
     """
