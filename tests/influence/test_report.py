@@ -130,9 +130,10 @@ NETHEPT = "nethept/NetHEPT_snowgy_15233n_32235arcs_wc.txt"
 
 def test_cli_json_seeds_are_file_ids(shared_data, tmp_path) -> None:
     # NetHEPT's ids are its dense indices, which would hide an id/index mix-up: renumber
-    # them (id -> 7 * id + 100003, none below the node count) and keep the edges.
+    # them (id -> 7 * id + 100003, none below the node count) and keep the edges (not the
+    # "n m" header, which would no longer match the ids).
     lines = (shared_data / NETHEPT).read_text().splitlines()
-    renumbered = [lines[0]] + [
+    renumbered = [
         f"{7 * int(u) + 100_003} {7 * int(v) + 100_003} {p}"
         for u, v, p in (line.split() for line in lines[1:])
     ]
@@ -148,7 +149,7 @@ def test_cli_json_seeds_are_file_ids(shared_data, tmp_path) -> None:
     assert all(isinstance(s, int) and (s - 100_003) % 7 == 0 for s in out["seeds"])
     graph = downline.read_graph(path, weights="given")
     chosen = influencer_report(graph, 10, seed=4).seed_sets["opim-c"]
-    assert out["seeds"] == graph.label_of(chosen.indices).tolist() == chosen.seeds
+    assert out["seeds"] == list(graph.label_of(chosen.indices)) == chosen.seeds
     # the same people as on the file with the original ids
     original = influencer_report(nethept_graph(shared_data), 10, seed=4)
     assert [(s - 100_003) // 7 for s in out["seeds"]] == original.seed_sets["opim-c"].seeds

@@ -362,7 +362,7 @@ def screen(
     --------
     >>> s = screen("I made $1,730 in my first 10 days! #quityourjob", model=False)
     >>> s.rule_ids
-    ('INC-1', 'INC-4')
+    ('INC-1', 'INC-4', 'INC-9')
     >>> s.flags[0].text
     'made $1,730'
     >>> screen("Walking in the cancer 5K today with my sister!", model=False).ok
