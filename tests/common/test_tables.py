@@ -163,3 +163,12 @@ def test_fast_and_robust_routes_agree(tmp_path):
     b = read_table(messy, header="none").as_strings()
     assert a.column(0).to_pylist() == b.column(0).to_pylist()
     assert b.line_of(999) == 2 + 2 * 999
+
+
+def test_quoted_line_breaks(tmp_path):
+    p = _w(tmp_path, "posts.csv", 'id,text\n1,"first line\n# not a comment\n\nlast"\n2,plain\n'
+                                  '3,"a ""quote"""\n')
+    t = read_table(p)
+    assert t.column("text").to_pylist() == ["first line\n# not a comment\n\nlast", "plain",
+                                            'a "quote"']
+    assert [t.line_of(i) for i in range(3)] == [2, 6, 7]

@@ -347,6 +347,10 @@ def _guess_delimiter(lines: list[str]) -> str:
     for cand in _GUESS_ORDER:
         if all(cand in ln for ln in probe):
             return cand
+    for cand in _GUESS_ORDER:
+        # Quoted line breaks split some lines: the header's separator in most lines.
+        if cand in lines[0] and 2 * sum(cand in ln for ln in probe) > len(probe):
+            return cand
     return " "
 
 
@@ -714,7 +718,8 @@ def _fast(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode,
         column_types={n: pa.string() for n in names} if types == "string" else None)
     if sn.dialect.bom and skip == 0:
         return None  # pyarrow would keep the BOM in the first field
-    if d.quote and int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8) == 34)) % 2:
+    quotes = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8) == 34)) if d.quote else 0
+    if quotes % 2:
         return None  # an unterminated quote somewhere: pyarrow would accept it
     table = pacsv.read_csv(source, read_options=read_opts, parse_options=parse_opts,
                            convert_options=convert)
@@ -730,6 +735,9 @@ def _fast(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode,
         elif not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
             col = pc.cast(col, pa.string())  # dates, booleans: the caller decides
         cols.append(col)
+    if quotes and any(pa.types.is_string(c.type) and pc.any(pc.match_substring(c, "\n")).as_py()
+                      for c in cols):
+        return None  # a quoted line break: rows and lines differ, the other route maps them
     first = cols[0]
     if pa.types.is_string(first.type):
         if d.comment and pc.any(pc.starts_with(first, d.comment[0])).as_py():
@@ -779,6 +787,15 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     for prefix in d.comment:
         keep = pc.and_(keep, pc.invert(pc.starts_with(trimmed, prefix)))
     keep_np = keep.to_numpy(zero_copy_only=False)
+    continued = None
+    if d.quote:
+        odd = pc.count_substring(lines, '"').to_numpy(zero_copy_only=False) % 2
+        if odd.any():
+            # Lines inside a quoted value (a line break in a field) are kept as they are.
+            inside = ((np.cumsum(odd) - odd) % 2).astype(bool)
+            keep_np = keep_np | inside
+            keep = pa.array(keep_np)
+            continued = inside[keep_np]
     numbers = np.flatnonzero(keep_np).astype(np.int64) + 1
     # Split what was written (a tab at the end may end an empty field), CR dropped.
     data = (trimmed if d.delimiter == " " or strip_lines
@@ -788,7 +805,7 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     start = 0 if header == "none" else 1
     head = None if header == "none" else sn.first[0]
     if d.quote and pc.any(pc.match_substring(data, '"')).as_py():
-        cols, counts = _split_quoted(data, d, p, numbers, lim)
+        cols, counts, numbers = _split_quoted(data, d, p, numbers, lim, continued)
     else:
         tokens = _split_plain(data, d.delimiter)
         counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
@@ -834,12 +851,17 @@ def _split_plain(data: pa.Array, delimiter: str) -> pa.Array:
 
 
 def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
-                  lim: Limits) -> tuple[list[pa.Array], np.ndarray]:
-    """Quoted CSV lines: pyarrow parses the kept lines, one row per line."""
-    odd = np.flatnonzero(pc.count_substring(data, '"').to_numpy(zero_copy_only=False) % 2)
-    if odd.size:
-        raise FormatError("unterminated quote (quoted line breaks are not supported)",
-                          path=p, line=int(numbers[odd[0]]))
+                  lim: Limits, continued: np.ndarray | None = None
+                  ) -> tuple[list[pa.Array], np.ndarray, np.ndarray]:
+    """Quoted CSV lines: pyarrow parses the kept lines; a row may span lines."""
+    odd = pc.count_substring(data, '"').to_numpy(zero_copy_only=False) % 2
+    starts = np.ones(len(data), bool) if continued is None else ~continued
+    if int(odd.sum()) % 2:
+        last = int(np.flatnonzero(starts)[-1])
+        raise FormatError("unterminated quote: the quoted field opened here never ends",
+                          path=p, line=int(numbers[last]))
+    row_numbers = numbers[starts]
+    multiline = not bool(starts.all())
     ended = pc.binary_join_element_wise(data, pa.scalar("", data.type),
                                         pa.scalar("\n", data.type))
     offsets = np.frombuffer(ended.buffers()[1], dtype=np.int64)[ended.offset:]
@@ -849,7 +871,7 @@ def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
             pa.BufferReader(joined),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(delimiter=d.delimiter, quote_char='"',
-                                             double_quote=True, newlines_in_values=False,
+                                             double_quote=True, newlines_in_values=multiline,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(strings_can_be_null=False,
                                                   quoted_strings_can_be_null=False,
@@ -857,29 +879,34 @@ def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
         )
     except pa.ArrowInvalid:
         table = None
-    if table is not None and table.num_rows == len(data):
+    if table is not None and table.num_rows == len(row_numbers):
         cols = [pc.utf8_trim_whitespace(pc.cast(c.combine_chunks(), pa.string()))
                 for c in table.columns]
-        return cols, np.full(len(data), table.num_columns, dtype=np.int64)
+        return cols, np.full(len(row_numbers), table.num_columns, dtype=np.int64), row_numbers
     # Find the line at fault with Python's csv module (only on this error path).
     import csv
 
     expected = None
-    for i, line in enumerate(data.to_pylist()):
+    texts = data.to_pylist()
+    rows_text = []
+    for i, line in enumerate(texts):
+        if starts[i]:
+            rows_text.append(line)
+        else:
+            rows_text[-1] += "\n" + line
+    for i, line in enumerate(rows_text):
+        numbers_i = row_numbers
         try:
-            rows = list(csv.reader([line], delimiter=d.delimiter, strict=True))
+            rows = list(csv.reader(io.StringIO(line), delimiter=d.delimiter, strict=True))
         except csv.Error as exc:
-            raise FormatError(f"malformed quoting ({exc})", path=p, line=int(numbers[i])) \
+            raise FormatError(f"malformed quoting ({exc})", path=p, line=int(numbers_i[i])) \
                 from None
         n = len(rows[0]) if rows else 0
         if n > lim.max_fields:
-            raise _limit_fields(p, int(numbers[i]), lim, n)
-        if line.count('"') % 2:
-            raise FormatError("unterminated quote (quoted line breaks are not supported)",
-                              path=p, line=int(numbers[i]))
+            raise _limit_fields(p, int(numbers_i[i]), lim, n)
         if expected is None:
             expected = n
         elif n != expected:
             raise FormatError(f"expected {expected} fields like the lines before, found {n}",
-                              path=p, line=int(numbers[i]))
+                              path=p, line=int(numbers_i[i]))
     raise FormatError("cannot parse the quoted fields", path=p)
