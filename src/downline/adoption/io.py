@@ -16,7 +16,6 @@ Two CSV shapes load:
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.common import tables
 from downline.common.limits import check_periods, default_limits
 from downline.errors import FormatError, InputError, LimitError, ParameterError
 
@@ -111,29 +111,23 @@ def check_adopter_count(total: float) -> None:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """The table with its index set to each row's 1-based line number in the file."""
+    """The table with its index set to each row's 1-based line number in the file.
+
+    Read by :func:`downline.common.tables.read_table` (compression, BOM, comments, quotes,
+    bounds); the separator is the header's comma, tab or semicolon (else a comma), so that
+    a one-column file of timestamps with spaces in them stays one column.
+    """
     if not path.is_file():
         raise FormatError("file not found", path=path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FormatError("not UTF-8 text", path=path) from None
-    kept = [(i, line) for i, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
-    if len(kept) < 2:
-        raise FormatError("no rows", path=path)
-    header = kept[0][1]
+    head = tables.sniff(path, delimiter=",")
+    header = head.raw_first[0]
     sep = next((c for c in (",", "\t", ";") if c in header), ",")
-    try:
-        table = pd.read_csv(io.StringIO("\n".join(line for _, line in kept)), sep=sep,
-                            skipinitialspace=True, dtype=str, skip_blank_lines=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise FormatError(f"cannot read as CSV: {exc}", path=path) from None
-    table.index = pd.Index([i for i, _ in kept[1:]], name="line")
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    for c in table.columns:
-        table[c] = table[c].str.strip()
-    return table
+    table = tables.read_table(path, delimiter=sep, comment="#", header="names",
+                              types="string")
+    frame = pd.DataFrame({name.strip().lower(): pd.Series(col.to_pylist(), dtype=object)
+                          for name, col in zip(table.names, table.columns, strict=True)})
+    frame.index = pd.Index(table.line_numbers(), name="line")
+    return frame
 
 
 def read_adoptions(
