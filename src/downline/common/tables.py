@@ -60,6 +60,7 @@ __all__ = [
     "Table",
     "open_bytes",
     "read_bytes",
+    "read_parquet_frame",
     "read_table",
     "sniff",
     "split_fields",
@@ -910,3 +911,43 @@ def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
             raise FormatError(f"expected {expected} fields like the lines before, found {n}",
                               path=p, line=int(numbers_i[i]))
     raise FormatError("cannot parse the quoted fields", path=p)
+
+
+def read_parquet_frame(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Any:
+    """A Parquet file as a pandas DataFrame of plain columns, or a clear error.
+
+    Columns of nested, binary or null type are refused naming the column (they hold no
+    ids, dates or numbers a table of people or edges can use); a truncated or corrupt file
+    is a :class:`~downline.errors.FormatError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> pq.write_table(pa.table({"a": [1, 2]}), p)
+    >>> read_parquet_frame(p)["a"].tolist()
+    [1, 2]
+    """
+    import pyarrow.parquet as pq
+
+    lim = default_limits(limits)
+    p = _check_file(path)
+    size = p.stat().st_size
+    if lim.max_input_bytes is not None and size > lim.max_input_bytes:
+        raise LimitError(f"the file has {size:,} bytes, more than the limit of "
+                         f"{lim.max_input_bytes:,} (DOWNLINE_MAX_INPUT_BYTES)", path=p)
+    try:
+        table = pq.read_table(p)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise FormatError(f"not a readable Parquet file ({str(exc).splitlines()[0][:200]})",
+                          path=p) from None
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        t = col.type
+        if (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+                or pa.types.is_fixed_size_binary(t) or pa.types.is_null(t)):
+            raise FormatError(f"column {name!r} is of type {t}, not ids, dates, numbers or "
+                              "text", path=p, field=name)
+    try:
+        return table.to_pandas()
+    except (pa.ArrowException, ValueError, OverflowError) as exc:
+        raise FormatError(f"cannot convert the Parquet columns ({exc})", path=p) from None

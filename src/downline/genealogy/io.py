@@ -85,10 +85,7 @@ def read_genealogy(
 
 
 def _read_parquet(path: Path) -> Genealogy:
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises many types for a bad file
-        raise FormatError(f"not a readable Parquet file ({exc})", path=path) from exc
+    frame = tables.read_parquet_frame(path)
     if len(frame) == 0:
         raise FormatError("empty file: no members", path=path)
     return _from_frame(frame, path=str(path))

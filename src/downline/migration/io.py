@@ -286,10 +286,7 @@ def _read_table(source: Source, name: str) -> _Table:
     if not path.is_file():
         raise FormatError("file not found", path=path)
     if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many kinds
-            raise FormatError(f"cannot read as Parquet: {exc}", path=path) from None
+        frame = tables.read_parquet_frame(path)
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         frame.index = pd.RangeIndex(1, frame.shape[0] + 1, name="row")
         return _Table(name, frame, str(path))
