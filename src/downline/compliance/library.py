@@ -176,9 +176,7 @@ def library_items(ws: Workspace, genealogy: str) -> tuple[LibraryItem, ...]:
     if frame.empty:
         return ()
     latest = frame.sort_values(["item_id", "version"]).groupby("item_id").tail(1)
-    posts = ledger.posts(genealogy)
-    counts = (posts["library_item"].value_counts() if not posts.empty
-              else pd.Series(dtype=np.int64))
+    counts = ledger.share_counts(genealogy)
     return tuple(
         LibraryItem(r.item_id, int(r.version), r.text, None if pd.isna(r.title) else r.title,
                     r.approved_by, pd.Timestamp(r.approved_at).isoformat(),

@@ -200,6 +200,14 @@ class ComplianceLedger:
             "SELECT * EXCLUDE (genealogy) FROM compliance_library WHERE genealogy = ? "
             "ORDER BY item_id, version", [genealogy])
 
+    def share_counts(self, genealogy: str) -> dict[str, int]:
+        """Stored posts counted as shares, per library item id."""
+        frame = self._frame(
+            "SELECT library_item, count(*) AS n FROM compliance_posts WHERE genealogy = ? "
+            "AND library_item IS NOT NULL GROUP BY library_item", [genealogy])
+        return {} if frame.empty else dict(zip(frame["library_item"], frame["n"].astype(int),
+                                                strict=True))
+
     def max_case_id(self, genealogy: str) -> int:
         """The largest case id of ``genealogy`` (0 when there is none)."""
         frame = self._frame("SELECT coalesce(max(case_id), 0) AS m FROM compliance_cases "
