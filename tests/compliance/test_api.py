@@ -59,6 +59,8 @@ def test_ingest_queue_act_report(client: TestClient) -> None:
     assert "already resolved" in twice.json()["detail"]
     assert client.post(url, json={"action": "burn", "actor": "x"}).status_code == 422
 
+    (program,) = client.get("/api/compliance").json()
+    assert program["genealogy"] == "acme" and program["posts"] == 2 and program["cases"] == 1
     rep = client.get("/api/compliance/acme/report", params={"min_posts": 1}).json()
     assert rep["violations"] == 1 and rep["by_leg"][0]["group"] == "2"
     trail = client.get("/api/compliance/acme/audit").json()

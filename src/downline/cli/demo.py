@@ -46,6 +46,12 @@ def demo(
     out = Console(quiet=True) if as_json else console
     summary: dict[str, Any] = {"workspace": str(workspace), "seed": seed}
     workspace.parent.mkdir(parents=True, exist_ok=True)
+    from downline.compliance import load_sample
+
+    # The compliance sample goes in first so that the bundled genealogy stays the newest
+    # (the pages open on the newest); its section is printed last.
+    with Workspace(workspace) as ws:
+        load_sample(ws, "compliance-sample", seed=seed)
     names = prepare_sample_workspace(workspace)
     with Workspace(workspace) as ws:
         graph = ws.network(names["network"])

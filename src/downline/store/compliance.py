@@ -126,6 +126,16 @@ class ComplianceLedger:
         ).fetchall()
         return bool(rows and rows[0][0])
 
+    def programs(self) -> pd.DataFrame:
+        """The genealogies with posts stored: ``genealogy, posts, cases, last_posted``,
+        most posts first."""
+        return self._frame(
+            "SELECT p.genealogy, p.posts, coalesce(c.cases, 0) AS cases, p.last_posted FROM "
+            "(SELECT genealogy, count(*) AS posts, max(posted_at) AS last_posted "
+            " FROM compliance_posts GROUP BY genealogy) p LEFT JOIN "
+            "(SELECT genealogy, count(*) AS cases FROM compliance_cases GROUP BY genealogy) c "
+            "USING (genealogy) ORDER BY p.posts DESC, p.genealogy", [])
+
     def posts(self, genealogy: str) -> pd.DataFrame:
         """Every stored post of ``genealogy`` with its screening summary, oldest first."""
         return self._frame(

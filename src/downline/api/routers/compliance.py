@@ -82,6 +82,14 @@ def _genealogy(guard: WorkspaceGuard, name: str) -> Any:
     return guard.genealogy(name)
 
 
+@router.get("", summary="Companies with posts in the workspace")
+def programs(guard: Guard) -> list[dict[str, Any]]:
+    """Each genealogy that has posts stored: posts, cases and the latest posting time."""
+    with guard.open() as ws:
+        frame = ComplianceLedger(ws).programs()
+    return to_jsonable(frame.to_dict(orient="records"))
+
+
 @router.post("/{name}/posts", status_code=201, summary="Ingest a posts table",
              responses={400: {"description": "Malformed file"},
                         413: {"description": "File too large"}})

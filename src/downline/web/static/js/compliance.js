@@ -127,5 +127,12 @@
     document.getElementById("leg").value = row.dataset.leg;
     submitting(queueForm, loadQueue);
   });
-  if (pick.value) submitting(form, loadAll);
+  /* Open on a company that has posts (the newest genealogy may have none). */
+  submitting(form, async () => {
+    const programs = await api("/api/compliance");
+    const names = programs.map((p) => p.genealogy);
+    if (names.length && !names.includes(pick.value) &&
+        [...pick.options].some((o) => o.value === names[0])) pick.value = names[0];
+    await loadAll();
+  });
 })();
