@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from downline.adoption.io import to_periods
 from downline.errors import ConvergenceError, InputError, ParameterError
 
 __all__ = [
@@ -666,8 +667,6 @@ def fit_bass_times(
     >>> fit_bass_times(times, freq=2).converged_
     True
     """
-    from downline.adoption.io import to_periods
-
     periods, counts, _, _ = to_periods(times, freq)
     return BassModel(**params).fit(counts, periods.astype(np.float64))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from downline.adoption.bass import fit_bass
 from downline.adoption.netstats import (
     MAX_DENSE_NODES,
     Classification,
@@ -25,6 +26,8 @@ from downline.adoption.netstats import (
     summarize,
 )
 from downline.adoption.network import DiffusionNetwork
+from downline.adoption.rogers import rogers_categories
+from downline.common.limits import check_periods
 from downline.errors import DownlineError, ParameterError
 
 __all__ = ["NetworkReport", "network_layout", "network_report"]
@@ -141,10 +144,6 @@ def network_report(
     adopted = toa[np.isfinite(toa)]
     bass = rogers = None
     if adopted.size >= 2:
-        from downline.adoption.bass import fit_bass
-        from downline.adoption.rogers import rogers_categories
-        from downline.common.limits import check_periods
-
         check_periods(int(adopted.max()) - int(adopted.min()) + 1, field="toa",
                       cause=f"times of adoption {int(adopted.min())} .. {int(adopted.max())}")
         periods = np.arange(int(adopted.min()), int(adopted.max()) + 1)

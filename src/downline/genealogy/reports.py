@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from downline.common.limits import check_periods
 from downline.errors import ParameterError
 from downline.genealogy import _kernels
 from downline.genealogy.tree import Genealogy, _plain
@@ -335,8 +336,6 @@ def _periods(dates: np.ndarray, freq: str) -> np.ndarray:
 
 def _check_span(first: int, last: int, freq: str, field: str = "joined_at") -> None:
     """Refuse a report of more periods than ``max_periods`` (naming the far date)."""
-    from downline.common.limits import check_periods
-
     if last - first + 1 > 0:
         cause = f"{pd.Period(ordinal=first, freq=freq)} .. {pd.Period(ordinal=last, freq=freq)}"
         check_periods(last - first + 1, cause=cause, field=field)

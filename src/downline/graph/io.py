@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from downline.common import tables
 from downline.common.limits import Limits
 from downline.errors import FormatError, GraphError, InputError, ParameterError
-from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy
+from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy, encode_labels
 from downline.graph.convert import from_networkx
 
 __all__ = ["detect_kind", "read_graph", "write_edgelist", "write_parquet"]
@@ -554,8 +554,6 @@ def _read_edgelist(
     nodes = None
     if ec.nm is not None and pa.types.is_integer(src.type):
         nodes = _nodes_from_header(ec.nm[0], src, dst, index_base, p, ec.sniff.leading + 1)
-    from downline.graph._core import encode_labels
-
     try:
         labels, s, d = encode_labels(src, dst, nodes)
     except GraphError as exc:

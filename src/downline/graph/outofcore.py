@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from downline.errors import FormatError, GraphError
 from downline.graph import _kernels
 from downline.graph._core import Graph
+from downline.graph.io import _sniff as sniff_text
 
 __all__ = ["edgelist_to_csr", "open_csr"]
 
@@ -86,8 +87,6 @@ def _sniff(path: Path, header: str) -> tuple[str, int]:
     """Separator and lines to skip, by the same rules as :func:`downline.read_graph`."""
     if path.suffix.lower() in (".parquet", ".pq"):
         return ",", 0
-    from downline.graph.io import _sniff as sniff_text
-
     found = sniff_text(path, None, header)  # type: ignore[arg-type]
     skip = found.leading + (1 if found.header == "names" or found.likely_nm else 0)
     return found.delimiter, skip

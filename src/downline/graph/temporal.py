@@ -28,7 +28,8 @@ import pyarrow.compute as pc
 
 from downline.common.limits import Limits
 from downline.errors import FormatError, GraphError, ParameterError
-from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy, encode_labels
+from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy, _as_arrow, encode_labels
+from downline.graph.io import _TIME_NAMES, _read_edge_columns, _read_parquet_columns, _sniff
 
 __all__ = ["TemporalGraph", "parse_times", "read_temporal_graph", "to_seconds"]
 
@@ -223,8 +224,6 @@ class TemporalGraph:
 
         ``times`` may be numbers, ISO strings or datetimes.
         """
-        from downline.graph._core import _as_arrow
-
         s_lab, d_lab = _as_arrow(sources), _as_arrow(targets)
         if len(s_lab) != len(d_lab):
             raise GraphError("sources and targets have different lengths")
@@ -440,8 +439,6 @@ def read_temporal_graph(
     >>> tg.number_of_events(), tg.static().number_of_edges()
     (3, 2)
     """
-    from downline.graph.io import _read_edge_columns, _read_parquet_columns
-
     p = Path(path)
     if not p.exists():
         raise FormatError("no such file", path=p)
@@ -481,8 +478,6 @@ def read_temporal_graph(
 
 
 def _default_roles(p: Path, header: str, delimiter: str | None, limits: Limits | None) -> Any:
-    from downline.graph.io import _TIME_NAMES, _sniff
-
     sn = _sniff(p, delimiter, header, limits)  # type: ignore[arg-type]
     if sn.header == "names":
         if any(t.lower() in _TIME_NAMES for t in sn.names):

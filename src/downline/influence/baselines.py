@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from downline.cascade import spread
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
 from downline.errors import GraphError, ParameterError
@@ -264,8 +265,6 @@ def celf(
     >>> celf(g, 2, runs=10, seed=0).seeds
     [0, 4]
     """
-    from downline.cascade import spread
-
     model_name = check_model(graph, model)
     k = check_k(graph, k)
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs <= 0:

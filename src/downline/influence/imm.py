@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from downline.common.limits import require_memory
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
 from downline.errors import ParameterError
@@ -100,8 +101,6 @@ def _require_rr_memory(sets: float, per_set: float, indexed: float, what: str) -
     """Refuse (LimitError) RR sets that would not fit in memory here: ``sets`` sets of
     ``per_set`` ids on average, ``indexed`` of them with an inverted index (4 bytes per
     id more), int64 offsets per set."""
-    from downline.common.limits import require_memory
-
     nbytes = sets * (per_set * 4.0 + 8.0) + indexed * per_set * 4.0
     require_memory(nbytes, what=what,
                    hint="raise eps, or keep the RR sets on Dask workers (rr_on_workers)")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from downline.cascade import spread
 from downline.common.progress import Progress
 from downline.common.rng import root_seed, stream_seeds
 from downline.errors import ParameterError
@@ -255,8 +256,6 @@ def _measure(graph: Graph, model: str, seeds: np.ndarray, runs: int, se: float |
              seed: int, backend: Any) -> Any:
     """Monte Carlo spread of ``seeds``: ``runs`` runs, or (with ``se``) as many as that
     standard error needs, sized from a pilot and capped at ``runs``."""
-    from downline.cascade import spread
-
     if se is None:
         return spread(graph, model, seeds, runs=runs, seed=seed, backend=backend)
     est = spread(graph, model, seeds, runs=min(_PILOT_RUNS, runs), seed=seed,

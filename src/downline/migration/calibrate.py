@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from downline.cascade import Migration, simulate
 from downline.common.rng import Seed, root_seed
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
@@ -590,8 +591,6 @@ class Calibration:
         Threshold mode uses uniform thresholds when the fit is consistent with them,
         else the fitted median as a fixed threshold (the engine knows only these two).
         """
-        from downline.cascade import Migration
-
         common = dict(attrition_old=_unit(self.attrition_old.value),
                       attrition_new=_unit(self.attrition_new.value),
                       backfill=_unit(self.backfill.value),
@@ -780,8 +779,6 @@ def forecast(
     >>> fc.error["moved_within_interval"]
     True
     """
-    from downline.cascade import simulate
-
     if not 0.0 < float(train_fraction) < 1.0:
         raise ParameterError(f"train_fraction must be in (0, 1), not {train_fraction}",
                              field="train_fraction")

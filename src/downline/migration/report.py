@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from downline.adoption import CATEGORIES, rogers_categories
 from downline.errors import InputError
 from downline.migration.calibrate import Calibration, Forecast, calibrate, forecast
 from downline.migration.exposure import moving_exposure
@@ -163,8 +164,6 @@ def migration_report(
             movers=("threshold", "size"), threshold_mean=("threshold", "mean"),
             threshold_median=("threshold", "median"),
             moved_before_mean=("moved_before", "mean"))
-        from downline.adoption import CATEGORIES, rogers_categories
-
         by_cat = by_cat.reindex([c for c in CATEGORIES if c in by_cat.index]).reset_index()
         categories = rogers_categories(movers).to_dict()
     else:

@@ -22,7 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from downline.adoption import CATEGORIES
 from downline.errors import InputError, ParameterError
+from downline.genealogy import attrition, data_end
+from downline.migration.exposure import adopter_categories
 from downline.migration.io import MigrationData
 
 __all__ = [
@@ -304,8 +307,6 @@ def retention(
         groups = on["new_joined"].dt.to_period(code).astype(str)
     elif by == "category":
         if categories is None:
-            from downline.migration.exposure import adopter_categories
-
             categories = adopter_categories(data).category
         groups = pd.Series(categories).reindex(on.index)
         groups = groups.astype(object).where(groups.notna(), on["role"])
@@ -322,8 +323,6 @@ def retention(
 
 
 def _group_order(labels: np.ndarray, by: str | None) -> list[Any]:
-    from downline.adoption import CATEGORIES
-
     present = list(dict.fromkeys(labels.tolist()))
     if by == "category":
         known = [c for c in CATEGORIES if c in present]
@@ -427,8 +426,6 @@ def leader_departure(
     >>> dep.summary()[["group", "n", "left"]].values.tolist()
     [['downline', 2, 1], ['frontline', 2, 1], ['rest', 2, 1]]
     """
-    from downline.genealogy import attrition, data_end
-
     i = genealogy.index_of(leader)
     if left_at is None:
         when = genealogy.left_at[i]
