@@ -457,8 +457,11 @@ def encode_labels(
             present[s] = True
             present[d] = True
             labels = np.flatnonzero(present).astype(np.int64)
-            rank = np.cumsum(present, dtype=np.int64) - 1
-            return labels, rank[s].astype(np.int32), rank[d].astype(np.int32)
+            del present
+            # int32 ranks: no 64-bit temporaries of the edge-sized index arrays.
+            rank = np.zeros(hi + 1, dtype=np.int32)
+            rank[labels] = np.arange(labels.shape[0], dtype=np.int32)
+            return labels, rank[s], rank[d]
         labels, inverse = np.unique(np.concatenate([s, d]), return_inverse=True)
         inverse = inverse.astype(np.int32)
         return labels, inverse[: s.size], inverse[s.size :]

@@ -548,7 +548,7 @@ def _read_edgelist(
                             require_weights=require_weights, limits=limits, want_time=False)
     src, dst = ec.src, ec.dst
     n_rows = ec.table.num_rows
-    probs = ec.probs if ec.probs is not None else np.ones(len(src))
+    probs = ec.probs if ec.probs is not None else np.ones(len(src), dtype=np.float32)
     if reverse:
         src, dst = dst, src
     nodes = None
@@ -558,6 +558,12 @@ def _read_edgelist(
         labels, s, d = encode_labels(src, dst, nodes)
     except GraphError as exc:
         raise GraphError(exc.message, path=p) from None
+    # Free the parsed text columns before the CSR is built (only line numbers are kept).
+    table = ec.table
+    table.columns = []
+    del src, dst
+    ec.src = ec.dst = None  # type: ignore[assignment]
+    pa.default_memory_pool().release_unused()
     meta: dict[str, Any] = {"source": str(p), "format": "edgelist", "header": ec.sniff.header,
                             "delimiter": ec.table.dialect.delimiter, "reverse": reverse}
     if ec.nm is not None:
@@ -568,7 +574,6 @@ def _read_edgelist(
                         "load) keeps the time of every edge")
     if ec.notes:
         meta["notes"] = ec.notes
-    table = ec.table
     return Graph.from_indices(
         s, d, probs, labels, undirected=undirected, self_loops=self_loops,
         duplicates=duplicates, name=name, meta=meta,
