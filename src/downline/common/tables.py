@@ -801,6 +801,12 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     # Split what was written (a tab at the end may end an empty field), CR dropped.
     data = (trimmed if d.delimiter == " " or strip_lines
             else pc.utf8_rtrim(lines, "\r")).filter(keep)
+    # Memory: keep one text copy alive at a time (a file is several times its size here).
+    del lines
+    alt_source = trimmed.filter(keep) if (d.guessed and d.delimiter == "\t"
+                                          and not strip_lines) else None
+    del trimmed
+    pa.default_memory_pool().release_unused()
     if len(data) == 0:
         raise FormatError("the file has no data lines (only comments or blanks)", path=p)
     start = 0 if header == "none" else 1
@@ -810,15 +816,19 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
     else:
         tokens = _split_plain(data, d.delimiter)
         counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
+        if alt_source is None:
+            alt_source = data if d.delimiter == "\t" else None
+        del data
         if d.guessed and d.delimiter == "\t" and len(counts) > start:
             ragged = np.any(counts[start:] != counts[start])
             if ragged:
                 # A tab file with some lines in spaces (SNAP mirrors): blanks separate.
-                alt = _split_plain(trimmed.filter(keep), " ")
+                alt = _split_plain(alt_source, " ")
                 alt_counts = pc.list_value_length(alt).to_numpy(zero_copy_only=False)
                 if not np.any(alt_counts != alt_counts[start]):
                     tokens, counts = alt, alt_counts
                     d = Dialect(" ", False, d.comment, d.bom, d.compression, True)
+        del alt_source
         cols = None
     if counts.size and int(counts.max()) > lim.max_fields:
         row = int(np.argmax(counts > lim.max_fields))
@@ -837,7 +847,10 @@ def _robust(buf: pa.Buffer, p: Path, sn: Sniffed, header: HeaderMode, lim: Limit
                           path=p, line=int(numbers[row]))
     if cols is None:
         body_tokens = tokens[start:] if start else tokens
+        del tokens
         cols = [pc.cast(pc.list_element(body_tokens, i), pa.string()) for i in range(ncols)]
+        del body_tokens
+        pa.default_memory_pool().release_unused()
     else:
         cols = [c[start:] for c in cols]
     names, head_out = _names(sn, header, ncols)

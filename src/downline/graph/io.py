@@ -312,8 +312,8 @@ def _as_probs(col: pa.Array, table: tables.Table, p: Path, field: str) -> np.nda
                 f"expected a number for the {field}, found {col[row].as_py()!r}",
                 path=p, line=table.line_of(row), field=field,
             )
-        col = pc.cast(col, pa.float64())
-    values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+        col = pc.cast(col, pa.float64(), safe=False)
+    values = pc.cast(col, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(~((values >= 0.0) & (values <= 1.0)))
     if bad.size:
         row = int(bad[0])
@@ -688,7 +688,7 @@ def _read_parquet_columns(
                 pa.types.is_boolean(w.type):
             raise FormatError(f"the weight column is not numeric ({w.type})", path=p,
                               field=cname[i])
-        probs = pc.cast(w, pa.float64()).to_numpy(zero_copy_only=False)
+        probs = pc.cast(w, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         bad = np.flatnonzero(~((probs >= 0) & (probs <= 1)))
         if bad.size:
             j = int(bad[0])

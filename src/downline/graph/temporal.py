@@ -106,21 +106,28 @@ def parse_times(col: pa.Array, *, path: str | os.PathLike[str] | None = None,
         return None if line_of is None else int(line_of(row))
 
     if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+        values = pc.cast(col, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             raise FormatError(f"time {values[bad[0]]!r} is not a finite number", path=path,
                               line=where(int(bad[0])), field=field)
         return values, "number"
-    if pa.types.is_timestamp(col.type):
-        values = pc.cast(col, pa.timestamp("us")).cast(pa.int64())
-        return values.to_numpy(zero_copy_only=False).astype(np.float64) / 1e6, "s"
+    if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
+        if pa.types.is_date(col.type):
+            col = pc.cast(col, pa.timestamp("s"))
+        scale = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[col.type.unit]
+        ticks = col.view(pa.int64()) if col.offset == 0 else pc.cast(
+            col.cast(pa.timestamp(col.type.unit)), pa.int64())
+        if ticks.null_count:
+            row = pc.index(pc.is_null(ticks), True).as_py()
+            raise FormatError("missing time", path=path, line=where(row), field=field)
+        return ticks.to_numpy(zero_copy_only=False).astype(np.float64) / scale, "s"
     if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
         col = pc.cast(col, pa.string())
     col = pc.utf8_trim_whitespace(col)
     numeric = pc.match_substring_regex(col, _FLOAT.pattern)
     if pc.all(numeric).as_py():
-        return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), "number"
+        return pc.cast(col, pa.float64(), safe=False).to_numpy(zero_copy_only=False), "number"
     if date_format is not None:
         try:
             stamps = pc.strptime(col, format=date_format, unit="us", error_is_null=True)

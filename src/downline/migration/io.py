@@ -316,6 +316,12 @@ def _dates(table: _Table, column: str, date_format: str | None = None) -> pd.Ser
         out = pd.to_datetime(raw)
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+        outside = out.notna() & ((out < pd.Timestamp.min) | (out > pd.Timestamp.max))
+        if outside.any():
+            row = outside.index[np.flatnonzero(outside.to_numpy())[0]]
+            raise FormatError(f"{out.loc[row]} is outside the dates this analysis handles "
+                              f"({pd.Timestamp.min.date()} .. {pd.Timestamp.max.date()})",
+                              path=table.path, line=int(row), field=column)
         return out.astype("datetime64[ns]")
     text = _text(raw)
     given = text.notna()
