@@ -27,12 +27,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The quick loop while editing (see docs/architecture.md): no slow statistical checks, no
-# browser, no API fuzzing. `make test` runs everything.
+# browser, no fuzzing (readers, API), no Dask clusters. `make test` runs everything.
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -m "not slow" --ignore=tests/e2e \
-		--ignore=tests/api/test_schemathesis.py
+	$(BIN)/python -m pytest -q -m "not slow" -k "not dask and not fuzz" --ignore=tests/e2e \
+		--ignore=tests/engine --ignore=tests/api/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
