@@ -68,8 +68,11 @@ def test_risk_is_calibrated(eval_results):
 
 
 def test_ml_flag_points_at_words():
-    s = screen("Honestly the money side of this changed everything, message me to hear how "
-               "my paycheck grew")
+    # No rule matches this post; only the statistical layer flags it.
+    text = ("Honestly the money from this business changed everything, my paycheck grew every "
+            "month, message me")
+    assert not screen(text, model=False).flags
+    s = screen(text)
     assert s.violation and s.model_score is not None
     for f in s.flags:
         assert f.text == s.text[f.start:f.end]
