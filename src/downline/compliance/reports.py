@@ -114,7 +114,7 @@ def _groups(keys: np.ndarray, v: np.ndarray, member: np.ndarray, level: float
     frame = pd.DataFrame({"k": keys, "v": v, "m": member})
     agg = frame.groupby("k", sort=False).agg(posts=("v", "size"), violations=("v", "sum"),
                                              members=("m", "nunique"))
-    low, high = wilson(agg["violations"].to_numpy(), agg["posts"].to_numpy(), level)
+    low, high = wilson(agg["violations"].to_numpy(), agg["posts"].to_numpy(), level=level)
     return [GroupRate(str(k), int(p), int(x), int(m), round(100.0 * float(x) / p, 3),
                       round(100.0 * float(lo), 3), round(100.0 * float(hi), 3))
             for k, p, x, m, lo, hi in zip(agg.index, agg["posts"], agg["violations"],
@@ -270,7 +270,7 @@ def _leaders(gen: Genealogy, idx: np.ndarray, v: np.ndarray, top: int, level: fl
     dist_sum = np.bincount(ups, weights=dist, minlength=gen.n)
     in_top = np.isin(ups, chosen)
     hist = pd.DataFrame({"u": ups[in_top], "d": dist[in_top]}).value_counts().sort_index()
-    low, high = wilson(down_v[chosen], down_p[chosen], level)
+    low, high = wilson(down_v[chosen], down_p[chosen], level=level)
     out = []
     for k, i in enumerate(chosen.tolist()):
         per = hist.loc[i] if i in hist.index.get_level_values(0) else pd.Series(dtype=int)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
+from downline.common.intervals import wilson
 from downline.genealogy import Genealogy
 
 __all__ = [
@@ -161,24 +161,3 @@ def qualified_upline(gen: Genealogy, idx: np.ndarray, rank_order: Sequence[str],
     missing = (out < 0) & (sponsor >= 0)
     out[missing] = last[missing]
     return out
-
-
-def wilson(k: np.ndarray | int, n: np.ndarray | int, level: float = 0.95
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of the proportion ``k / n`` (NaN where ``n`` is 0).
-
-    Examples
-    --------
-    >>> low, high = wilson(10, 100)
-    >>> round(float(low), 4), round(float(high), 4)
-    (0.0552, 0.1744)
-    """
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    z = norm.ppf(0.5 + level / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)

@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from downline.cascade import Migration, simulate
+from downline.common.intervals import Z95, wilson
 from downline.common.rng import Seed, root_seed
 from downline.errors import InputError, ParameterError
 from downline.graph import Graph
@@ -56,26 +57,8 @@ __all__ = [
 ]
 
 NEVER = np.iinfo(np.int64).max // 4
-Z95 = 1.959963984540054
 CHI2_95 = 3.841458820694124
 
-
-def wilson(events: float, trials: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a proportion.
-
-    Examples
-    --------
-    >>> lo, hi = wilson(5, 20)
-    >>> round(lo, 3), round(hi, 3)
-    (0.112, 0.469)
-    """
-    if trials <= 0:
-        return (float("nan"), float("nan"))
-    p = events / trials
-    den = 1 + z * z / trials
-    mid = (p + z * z / (2 * trials)) / den
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / den
-    return (max(0.0, mid - half), min(1.0, mid + half))
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from downline.common.intervals import wilson
 from downline.errors import ParameterError
-from downline.migration.calibrate import Z95
 from downline.migration.io import MigrationData
 
 __all__ = ["follow_through"]
@@ -27,15 +27,6 @@ _COLUMNS = ["person_id", "moved_at", "followers", "moved_before", "at_risk", "mo
             "share", "share_low", "share_high", "base_rate", "lift", "refollowed",
             "refollow_share", "lag_median_days", "lag_q25_days", "lag_q75_days"]
 
-
-def _wilson(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    z2 = Z95 * Z95
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        den = 1 + z2 / n
-        mid = (p + z2 / (2 * n)) / den
-        half = Z95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / den
-    return np.clip(mid - half, 0, 1), np.clip(mid + half, 0, 1)
 
 
 def follow_through(
@@ -112,7 +103,7 @@ def follow_through(
         share = n_after[movers] / n_risk[movers]
         base = other_after / other_risk
         lift = share / base
-    lo, hi = _wilson(n_after[movers].astype(np.float64), n_risk[movers].astype(np.float64))
+    lo, hi = wilson(n_after[movers].astype(np.float64), n_risk[movers].astype(np.float64))
     refollowed = np.full(movers.size, np.nan)
     if data.new_graph is not None:
         ng = data.new_graph

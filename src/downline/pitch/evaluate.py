@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from downline.common import intervals
 
 __all__ = [
     "Rate",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 _CATEGORY_FLAG = {"earnings": "income", "health": "health"}
-_Z95 = 1.959963984540054
+_Z95 = intervals.Z95
 
 
 def wilson(k: int, n: int, z: float = _Z95) -> tuple[float, float]:
@@ -75,11 +76,7 @@ def wilson(k: int, n: int, z: float = _Z95) -> tuple[float, float]:
         raise ValueError("need 0 <= k <= n")
     if n == 0:
         return 0.0, 1.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return intervals.wilson(k, n, z=z)
 
 
 def grouped_folds(groups: Sequence[str], n_splits: int = 5, seed: int = 0
