@@ -24,6 +24,7 @@ test: $(STAMP)
 	sh scripts/ensure-tesseract.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/downline warmup
 	$(BIN)/python -m pytest
 
 # The quick loop while editing (see docs/architecture.md): no slow statistical checks, no
