@@ -88,15 +88,20 @@ def test_first_views_show_the_stored_results(watched: Any, demo_server: Any) -> 
     assert "stored result" in page.inner_text("#influencers-source")
     page.wait_for_selector("#ego-graph canvas")
     assert "group" in page.inner_text("#ego-legend")
+    page.wait_for_load_state("networkidle")
     page.goto(demo_server.url + "/genealogy")
     page.wait_for_selector("#report-cards .stat")
     page.select_option("#genealogy", "sample-company")
     expect(page.locator("#report-cards")).to_contain_text(re.compile(r"45\s*legs"))
     cards = page.inner_text("#report-cards")
     assert "1,999" in cards and "82%" in cards and "13\nlevels deep" in cards
+    # The selection's charts are still loading; leaving now would abort them (a false
+    # "failed request", seen in a CI run).
+    page.wait_for_load_state("networkidle")
     page.goto(demo_server.url + "/adoption")
     page.wait_for_selector("#curve-chart .main-svg")
     assert page.inner_text("#adoption-verdict").startswith("Bass fits")
+    page.wait_for_load_state("networkidle")
     page.goto(demo_server.url + "/whatif")
     page.wait_for_selector("#retention-table tbody tr")
     assert "stored result" in page.inner_text("#whatif-source")
@@ -131,6 +136,7 @@ def test_empty_workspace_pages_say_what_to_do(watched: Any, server: Any) -> None
     page.goto(server.url + "/influencers")
     page.wait_for_selector("#influencers-empty .empty-state")
     assert "Overview" in page.inner_text("#influencers-empty")
+    page.wait_for_load_state("networkidle")
     page.goto(server.url + "/adoption")
     page.wait_for_selector("#adoption-empty .empty-state")
     assert _visible_job_boxes(page) == []
