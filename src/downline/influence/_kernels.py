@@ -255,18 +255,7 @@ def _heap_pop(heap, size):
     top = heap[0]
     size -= 1
     heap[0] = heap[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and heap[left + 1] > heap[left]:
-            child = left + 1
-        if heap[i] >= heap[child]:
-            break
-        heap[i], heap[child] = heap[child], heap[i]
-        i = child
+    _sift_down(heap, size, 0)
     return top, size
 
 
