@@ -13,8 +13,10 @@ from downline.influence import (
     degree_discount,
     degree_ranking,
     imm,
+    imm_plan,
     opim_c,
 )
+from downline.influence.imm import _lambda_prime, _lambda_star, _log_binom
 
 MC_RUNS = 10_000
 
@@ -143,3 +145,60 @@ def test_k_equal_to_n_takes_every_node_and_exact_gains() -> None:
     assert s.spread_estimate == pytest.approx(5.0)
     exact = [1 + 1 + 0.75, 2.0, 0.25, 0.0, 0.0]
     assert s.gains == pytest.approx(exact, abs=4 * s.stderr + 0.02)
+
+
+def test_imm_plan_follows_chens_second_workaround_where_cheaper() -> None:
+    n, k, eps = 75_879, 50, 0.05
+    p = imm_plan(n, k, eps, 1.0)
+    assert p["ell"] == pytest.approx(1.0 + math.log(2) / math.log(n))
+    assert p["reuse"] and 1.0 < p["gamma"] < 4.0
+    # The union bound: n^gamma covers every size the reused collection can reach ...
+    most = max(p["lambda_prime"], p["lambda_star"]) + 4096
+    assert p["gamma"] * math.log(n) >= math.log(most)
+    # ... and gamma is (to 0.01) the smallest such.
+    g = p["gamma"] - 0.011
+    ell = p["ell"] + g
+    most = max(_lambda_prime(n, _log_binom(n, k), ell, eps),
+               _lambda_star(n, _log_binom(n, k), ell, eps)) + 4096
+    assert g * math.log(n) < math.log(most)
+    assert p["cost_reuse"] < p["cost_fresh"]
+    # l below 1: l + ln 2 / ln n, not the paper's l (1 + ln 2 / ln n) (too small there).
+    assert imm_plan(n, k, eps, 0.5)["ell"] == pytest.approx(0.5 + math.log(2) / math.log(n))
+
+
+def test_imm_plan_draws_fresh_sets_on_tiny_graphs() -> None:
+    p = imm_plan(6, 2, 0.5, 1.0)
+    assert not p["reuse"] and p["gamma"] == 0.0
+
+
+def test_imm_reuses_the_sampling_sets(nethept: Graph) -> None:
+    s = imm(nethept, 10, eps=0.3, seed=5, threads=1)
+    p = s.params
+    assert p["reuse"] and p["gamma"] > 0
+    assert p["rr_sets_selection"] >= max(p["theta"], p["rr_sets_sampling"])
+    assert p["rr_sets_drawn"] == p["rr_sets_selection"] + p["rr_sets_validation"]
+    assert p["rr_sets_validation"] < p["rr_sets_selection"]
+
+
+def test_imm_fresh_selection_on_a_tiny_graph() -> None:
+    g = Graph.from_edges([0, 0, 0, 1, 4], [1, 2, 3, 5, 5]).with_weights("uniform:0.5")
+    p = imm(g, 2, eps=0.5, seed=7).params
+    assert not p["reuse"]
+    assert p["rr_sets_drawn"] == (p["rr_sets_sampling"] + p["rr_sets_selection"]
+                                  + p["rr_sets_validation"])
+
+
+def test_imm_keeps_the_reused_sets_on_the_workers_when_they_would_not_fit(
+        nethept: Graph, monkeypatch) -> None:
+    import sys
+
+    from downline.engine import LocalBackend
+
+    local = imm(nethept, 10, eps=0.3, seed=8)
+    monkeypatch.setattr(sys.modules["downline.influence.imm"], "_rr_memory_limit",
+                        lambda: 0.0)
+    switched = imm(nethept, 10, eps=0.3, seed=8, backend=LocalBackend())
+    assert local.params["reuse"] and switched.params["rr_on_workers"] is True
+    assert switched.seeds == local.seeds
+    assert switched.params["rr_sets_selection"] == local.params["rr_sets_selection"]
+    assert switched.spread_estimate == pytest.approx(local.spread_estimate)

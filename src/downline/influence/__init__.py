@@ -15,7 +15,7 @@ from downline.influence.baselines import (
     pagerank_ranking,
 )
 from downline.influence.ego import EgoNetwork, ego_network
-from downline.influence.imm import imm, opim_c
+from downline.influence.imm import imm, imm_plan, opim_c
 from downline.influence.reach import Reach, reach
 from downline.influence.report import (
     DEFAULT_METHODS,
@@ -42,6 +42,7 @@ __all__ = [
     "degree_ranking",
     "ego_network",
     "imm",
+    "imm_plan",
     "influencer_report",
     "kcore_ranking",
     "opim_c",

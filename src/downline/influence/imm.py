@@ -22,10 +22,10 @@ from downline.errors import ParameterError
 from downline.graph import Graph
 from downline.influence import _kernels
 from downline.influence.remote import RemoteRRSets
-from downline.influence.rrsets import Model, RRSets, check_model
+from downline.influence.rrsets import CHUNK_SIZE, Model, RRSets, check_model
 from downline.influence.seedset import SeedSet
 
-__all__ = ["imm", "opim_c"]
+__all__ = ["imm", "imm_plan", "opim_c"]
 
 _ONE_MINUS_INV_E = 1.0 - math.exp(-1.0)
 
@@ -143,6 +143,101 @@ def _estimate(
     return gains.astype(np.float64), n * frac, stderr, lower
 
 
+def _lambda_prime(n: int, log_cnk: float, ell: float, eps: float) -> float:
+    """lambda' of Tang, Shi, Xiao (2015), Eq. 9, with eps' = sqrt(2) eps."""
+    log_n = math.log(n) if n > 1 else 1.0
+    log2_n = math.log2(n) if n > 1 else 1.0
+    eps_p = math.sqrt(2.0) * eps
+    return ((2.0 + 2.0 / 3.0 * eps_p)
+            * (log_cnk + ell * log_n + math.log(max(log2_n, 1.0 + 1e-12))) * n / eps_p**2)
+
+
+def _lambda_star(n: int, log_cnk: float, ell: float, eps: float) -> float:
+    """lambda* of Tang, Shi, Xiao (2015), Eq. 6."""
+    log_n = math.log(n) if n > 1 else 1.0
+    alpha = math.sqrt(ell * log_n + math.log(2.0))
+    beta = math.sqrt(_ONE_MINUS_INV_E * (log_cnk + ell * log_n + math.log(2.0)))
+    return 2.0 * n * (_ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
+
+
+def _reuse_gamma(n: int, log_cnk: float, ell: float, eps: float) -> float:
+    """Chen's (2018) second workaround: the smallest ``gamma`` (to 0.01) such that
+    ``n^gamma`` is at least every size the reused collection can reach with ``ell +
+    gamma`` (``max(lambda', lambda*)`` plus one chunk of rounding), so that a union bound
+    over all those sizes costs the selection phase a factor ``n^gamma`` of failure
+    probability, paid by running with ``ell + gamma``."""
+    log_n = math.log(n)
+
+    def too_small(gamma: float) -> bool:
+        most = max(_lambda_prime(n, log_cnk, ell + gamma, eps),
+                   _lambda_star(n, log_cnk, ell + gamma, eps)) + CHUNK_SIZE
+        return math.log(most) > gamma * log_n
+
+    low, high = 0.0, 1.0
+    while too_small(high):
+        low, high = high, 2.0 * high
+    while high - low > 0.01:
+        mid = (low + high) / 2.0
+        low, high = (mid, high) if too_small(mid) else (low, mid)
+    return high
+
+
+def imm_plan(n: int, k: int, eps: float, l: float) -> dict[str, Any]:  # noqa: E741
+    """How :func:`imm` will size its RR-set collections for ``(n, k, eps, l)``.
+
+    IMM fails in its sampling phase or in its selection phase; with ``ell = l + ln 2 /
+    ln n`` each fails with probability at most ``n^-ell = n^-l / 2``. Its selection
+    phase's analysis assumed a collection size independent of the sets themselves;
+    Chen (2018) shows that reusing the sampling phase's sets breaks that and proposes
+    two fixes: (1) draw ``theta`` fresh sets for the selection, or (2) keep reusing
+    them but raise ``ell`` by ``gamma`` with ``n^gamma`` at least every size the
+    collection can reach (a union bound over the sizes). This returns the cheaper of the
+    two for these inputs (decided from ``n, k, eps, l`` alone, never from the sampled
+    sets, so either guarantee holds as proven), with the expected number of RR sets of
+    each per unit of the lower bound ``LB`` (the sampling phase stops with ``LB``
+    between its last guess ``x`` and ``2 x``; the estimate takes ``1.5 x``).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    k, eps, l
+        As in :func:`imm`.
+
+    Returns
+    -------
+    dict
+        ``ell`` (the failure exponent of each phase, before ``gamma``), ``gamma``,
+        ``reuse`` (fix 2 chosen), ``lambda_prime`` and ``lambda_star`` at the chosen
+        exponent, and ``cost_fresh`` and ``cost_reuse``: expected RR sets times ``LB``.
+
+    Examples
+    --------
+    >>> p = imm_plan(75_879, 50, 0.1, 1.0)
+    >>> p["reuse"], round(p["gamma"], 2)
+    (True, 2.02)
+    >>> round(p["cost_reuse"] / p["cost_fresh"], 2)
+    0.62
+    """
+    log_n = math.log(n) if n > 1 else 1.0
+    ell = l + math.log(2.0) / log_n
+    log_cnk = _log_binom(n, k)
+    lam_p, lam_s = _lambda_prime(n, log_cnk, ell, eps), _lambda_star(n, log_cnk, ell, eps)
+    cost_fresh = 1.5 * lam_p + lam_s
+    gamma, cost_reuse = math.inf, math.inf
+    if n >= 3:
+        gamma = _reuse_gamma(n, log_cnk, ell, eps)
+        cost_reuse = max(1.5 * _lambda_prime(n, log_cnk, ell + gamma, eps),
+                         _lambda_star(n, log_cnk, ell + gamma, eps))
+    reuse = cost_reuse < cost_fresh
+    if reuse:
+        lam_p = _lambda_prime(n, log_cnk, ell + gamma, eps)
+        lam_s = _lambda_star(n, log_cnk, ell + gamma, eps)
+    return {"ell": ell, "gamma": gamma if reuse else 0.0, "reuse": reuse,
+            "lambda_prime": lam_p, "lambda_star": lam_s,
+            "cost_fresh": cost_fresh, "cost_reuse": cost_reuse}
+
+
 def imm(
     graph: Graph,
     k: int,
@@ -195,9 +290,11 @@ def imm(
         measured on a collection of RR sets independent of the ones that chose the
         seeds, so they are unbiased (sized for a relative standard error of about
         ``eps / 4``, far fewer sets than the selection needs); ``lower_bound`` holds
-        with probability at least 1 - n^-l. ``params`` records the RR-set counts, the
-        lower bound on OPT found by the sampling phase, and ``approximation`` (a
-        certified ratio to the optimum, as OPIM-C computes it).
+        with probability at least 1 - n^-l. ``params`` records the RR-set counts of
+        each phase (``rr_sets_drawn`` in all), the lower bound on OPT found by the
+        sampling phase, ``theta``, which of Chen's (2018) fixes ran (``reuse``,
+        ``gamma``) and ``approximation`` (a certified ratio to the optimum, as OPIM-C
+        computes it).
 
     Raises
     ------
@@ -209,24 +306,38 @@ def imm(
     See Also
     --------
     opim_c : stops as soon as its online bounds certify the guarantee.
+    imm_plan : the sample sizes IMM will use, before running it.
     celf : greedy with Monte Carlo estimates (slow; for comparison).
 
     Notes
     -----
-    The sampling phase doubles its guess ``x`` of OPT downwards from ``n`` and stops
-    when greedy coverage on ``lambda' / x`` RR sets certifies ``OPT >= x``; the
-    selection phase then runs greedy on ``theta = lambda* / LB`` RR sets. Following
-    Chen (2018), the selection phase draws fresh RR sets instead of reusing those of
-    the sampling phase, which closes a gap in the original analysis. A third,
-    independent collection of ``min(theta, 32 n / (eps^2 LB))`` RR sets measures the
-    chosen seeds (the guarantee does not need it; the estimate and lower bound do).
+    Each of IMM's two phases may fail with probability ``n^-ell`` where ``ell = l +
+    ln 2 / ln n``, so that both together fail with probability at most ``n^-l``. (The
+    paper writes ``l (1 + ln 2 / ln n)``, which is the same at ``l = 1``, larger above
+    and too small below it.) The sampling phase halves its guess ``x`` of OPT from
+    ``n / 2`` and stops when greedy coverage of ``lambda' / x`` RR sets (Eq. 9 of [1])
+    certifies ``OPT >= x``, with a lower bound ``LB``; the selection phase runs greedy
+    on ``theta = lambda* / LB`` RR sets (Eq. 6).
+
+    Reusing the sampling phase's sets in the selection, as [1] does, breaks its
+    martingale argument, because ``theta`` then depends on those sets [2]. Of the two
+    fixes of [2] this runs the cheaper for the inputs (:func:`imm_plan`, decided before
+    any set is drawn): draw ``theta`` fresh sets, or keep reusing the sampling phase's
+    sets with ``ell`` raised by ``gamma`` in both phases, where ``n^gamma`` is at least
+    every size the collection can reach, so that a union bound over all the sizes
+    covers the dependence (the second workaround of [2], as in W. Chen's own IMM code).
+    On graphs of thousands of nodes and more the second is cheaper (``gamma`` is about
+    2 and raises ``lambda*`` by about a quarter, against drawing a second collection).
+    A third, independent collection of ``min(theta, 32 n / (eps^2 LB))`` RR sets (about
+    5% of ``theta``) measures the chosen seeds: the guarantee does not need it, the
+    unbiased estimate and the lower bound do.
 
     References
     ----------
     .. [1] Y. Tang, Y. Shi, X. Xiao. "Influence Maximization in Near-Linear Time: A
        Martingale Approach." SIGMOD 2015.
     .. [2] W. Chen. "An Issue in the Martingale Analysis of the Influence Maximization
-       Algorithm IMM." CSoNet 2018.
+       Algorithm IMM." CSoNet 2018; arXiv:1808.09363 (Section 4, two workarounds).
 
     Examples
     --------
@@ -244,22 +355,19 @@ def imm(
     n = graph.n
     entropy = root_seed(seed)
     log_n = math.log(n) if n > 1 else 1.0
-    ell = l * (1.0 + math.log(2.0) / log_n)
-    log_cnk = _log_binom(n, k)
+    plan = imm_plan(n, k, eps, l)
+    reuse, gamma = plan["reuse"], plan["gamma"]
+    lam_p, lam_star = plan["lambda_prime"], plan["lambda_star"]
     track = _Tracker(progress)
+
+    def collection(stream: int, remote: bool) -> RRSets | RemoteRRSets:
+        return _rr_collection(graph, model_name, entropy, stream, remote, threads, backend)
 
     # Sampling phase: a lower bound LB on OPT (Algorithm 2 of Tang et al. 2015).
     eps_p = math.sqrt(2.0) * eps
     log2_n = math.log2(n) if n > 1 else 1.0
-    lam_p = (
-        (2.0 + 2.0 / 3.0 * eps_p)
-        * (log_cnk + ell * log_n + math.log(max(log2_n, 1.0 + 1e-12)))
-        * n / eps_p**2
-    )
-    def collection(stream: int, remote: bool) -> RRSets | RemoteRRSets:
-        return _rr_collection(graph, model_name, entropy, stream, remote, threads, backend)
-
-    sampling = collection(0, bool(rr_on_workers))
+    remote = bool(rr_on_workers)
+    sampling = collection(0, remote)
     lb = 1.0
     for i in range(1, max(math.ceil(log2_n), 1)):
         x = n / 2.0**i
@@ -271,42 +379,55 @@ def imm(
         if estimate >= (1.0 + eps_p) * x:
             lb = estimate / (1.0 + eps_p)
             break
-    alpha = math.sqrt(ell * log_n + math.log(2.0))
-    beta = math.sqrt(_ONE_MINUS_INV_E * (log_cnk + ell * log_n + math.log(2.0)))
-    lam_star = 2.0 * n * (_ONE_MINUS_INV_E * alpha + beta) ** 2 / eps**2
     theta = max(math.ceil(lam_star / lb), 1)
     sampled = len(sampling)
-    remote = bool(rr_on_workers)
     if rr_on_workers is None and backend is not None:
         per_set = sampling.stored_ids() / max(sampled, 1)
-        remote = theta * per_set * 8.0 > _rr_memory_limit()
+        remote = max(theta, sampled) * per_set * 8.0 > _rr_memory_limit()
 
-    # Node selection on fresh RR sets (Chen 2018), then a fresh, smaller collection
-    # measures the seeds: enough for a relative standard error of about eps / 4
-    # (the seeds' spread is at least about LB / 2, and the relative error of a
-    # coverage estimate of spread s on V sets is about sqrt(n / (s V))).
+    # The seeds are measured on a fresh, smaller collection: enough for a relative
+    # standard error of about eps / 4 (the seeds' spread is at least about LB / 2, and
+    # the relative error of a coverage estimate of spread s on V sets is about
+    # sqrt(n / (s V))).
     measure = min(theta, math.ceil(32.0 * n / (eps**2 * lb)))
+    if reuse:
+        # Chen's second workaround: the selection extends the sampling phase's sets.
+        if remote and not isinstance(sampling, RemoteRRSets):
+            # Same stream and chunks: the workers sample the very same sets again.
+            sampling = collection(0, True)
+        selection = sampling
+        fresh = max(theta - sampled, 0)
+    else:
+        selection = collection(1, remote)
+        fresh = theta
     if not remote:
-        _require_rr_memory(theta + measure, _per_set_size(sampling), theta,
-                           f"IMM's {theta + measure:,} RR sets (eps={eps:g}, k={k})")
-    track.expect(theta + measure)
-    selection = collection(1, remote)
+        _require_rr_memory(max(theta, sampled) + measure, _per_set_size(sampling),
+                           max(theta, sampled),
+                           f"IMM's {max(theta, sampled) + measure:,} RR sets "
+                           f"(eps={eps:g}, k={k})")
+    del sampling
+    track.expect(fresh + measure)
     selection.extend_to(theta, track)
     seeds, _, covered, bound = _greedy(selection, k, want_bound=True)
     memory = selection.nbytes()
     stored = selection.stored_ids()
     theta_sel = len(selection)
-    del selection, sampling
+    del selection
     validation = collection(2, remote)
     validation.extend_to(measure, track)
-    a = ell * log_n  # ln(1 / delta) with delta = n^-ell
+    a = l * log_n  # ln(1 / delta) with delta = n^-l
     gains, spread, stderr, lower = _estimate(graph, validation, seeds, a)
-    upper = _upper_bound(bound, theta_sel, n, a)
+    # The upper bound's collection size depends on the sets when they are reused:
+    # the same union bound over at most n^gamma sizes.
+    upper = _upper_bound(bound, theta_sel, n, a + gamma * log_n)
+    drawn = theta_sel + len(validation) + (0 if reuse else sampled)
     params: dict[str, Any] = {
         "k": k, "model": model_name, "eps": eps, "l": l, "seed": seed,
-        "entropy": entropy, "delta": n ** (-l),
+        "entropy": entropy, "delta": n ** (-l), "reuse": reuse, "gamma": gamma,
+        "ell": plan["ell"] + gamma,
         "rr_sets_sampling": sampled, "rr_sets_selection": theta_sel,
-        "rr_sets_validation": len(validation), "theta": theta, "opt_lower_bound": lb,
+        "rr_sets_validation": len(validation), "rr_sets_drawn": drawn,
+        "theta": theta, "opt_lower_bound": lb,
         "selection_estimate": n * covered / theta_sel,
         "opt_upper_bound": upper, "approximation": lower / upper if upper > 0 else 0.0,
         "rr_stored_ids": stored, "rr_bytes": memory, "rr_on_workers": remote,
