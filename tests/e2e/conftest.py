@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ except ImportError as exc:
     collect_ignore_glob = ["test_dashboard.py", "test_compliance_page.py"]
 else:
     PLAYWRIGHT_MISSING = None
+    # expect() waits 5 s by default; a loaded 2-core CI machine needs the pages' 60 s.
+    _sync_api.expect.set_options(timeout=60_000)
 
 CHROMIUM = os.environ.get("DOWNLINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -106,9 +109,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def page(browser: Any, server: Server) -> Iterator[Any]:
-    """One browser page for a module's steps; console errors are collected."""
+@contextmanager
+def open_page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page whose console errors land in ``page.errors``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                   accept_downloads=True)
     page = context.new_page()
@@ -116,8 +119,17 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     page.errors = []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    """One browser page for a module's steps; console errors are collected."""
+    with open_page(browser) as p:
+        yield p
 
 
 @pytest.fixture(scope="session")

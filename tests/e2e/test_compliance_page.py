@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 from downline.compliance import load_sample
 from downline.store import Workspace
 
+from .conftest import open_page
+
 
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory: pytest.TempPathFactory, make_server: Any
@@ -29,14 +31,8 @@ def sample_server(tmp_path_factory: pytest.TempPathFactory, make_server: Any
 
 @pytest.fixture(scope="module")
 def cpage(browser: Any, sample_server: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
+    with open_page(browser) as page:
+        yield page
 
 
 def test_compliance_page_shows_the_planted_leg(cpage: Any, sample_server: Any,
