@@ -11,6 +11,7 @@ from os import PathLike
 
 __all__ = [
     "CaseStateError",
+    "ChunkedReadUnsupported",
     "ComplianceError",
     "ConvergenceError",
     "DownlineError",
@@ -141,3 +142,16 @@ class ConvergenceError(DownlineError):
 
 class EngineError(DownlineError):
     """A chunk failed on the cluster (after Dask's retries) or the cluster is unreachable."""
+
+
+class ChunkedReadUnsupported(DownlineError):
+    """The chunked route of the table reader cannot take this file (quoted fields, Unicode
+    blanks, a tab file with some lines in spaces): the caller reads it whole instead.
+
+    Raised and caught inside `downline`; it never reaches a user. ``retry``, when given,
+    is what to read the file with instead (a tab file whose lines are split by blanks).
+    """
+
+    def __init__(self, message: str, *, retry: object = None) -> None:
+        super().__init__(message)
+        self.retry = retry

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from downline.errors import GraphError, ParameterError
-from downline.graph import Graph, from_networkx, to_networkx
+from downline.graph import Graph, from_networkx, read_graph, to_networkx
 
 
 def test_dtypes_and_readonly_arrays():
@@ -169,3 +169,45 @@ def test_hub_rows_sorted_and_first_duplicate_kept():
     for u in range(50):
         row = g.indices[g.indptr[u]:g.indptr[u + 1]]
         assert np.all(np.diff(row) > 0)
+
+
+def test_counting_csr_build_matches_the_sorting_kernel():
+    from downline.graph import _kernels
+    from downline.graph._core import build_csr
+
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n, m = int(rng.integers(1, 200)), int(rng.integers(0, 4000))
+        src = rng.integers(0, n, m).astype(np.int32)
+        if trial % 3 == 0:
+            src[: m // 2] = 0  # a hub row, sorted by the long-row route
+        dst = rng.integers(0, n, m).astype(np.int32)
+        p = rng.random(m).astype(np.float32)
+        for drop in (True, False):
+            for dup in (_kernels.DUP_KEEP, _kernels.DUP_DROP):
+                ref = _kernels.csr_from_edges(src, dst, p, n, drop, dup)
+                cut = int(rng.integers(0, m + 1))
+                got = build_csr([(src[:cut], dst[:cut], p[:cut]), (src[cut:], dst[cut:], p[cut:])],
+                                n, drop, dup)
+                assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
+                assert np.array_equal(ref[2], got[2]) and (ref[4], ref[5]) == got[3:]
+
+
+def test_read_graph_is_the_same_whatever_the_block_size(tmp_path, monkeypatch):
+    from downline.common import tables
+
+    rng = np.random.default_rng(5)
+    lines = ["# c", "source\ttarget\tweight"]
+    for i in range(3000):
+        lines.append(f"u{rng.integers(0, 400)}\tu{rng.integers(0, 400)}\t{rng.random():.2f}")
+        if i % 100 == 0:
+            lines.append("")
+    path = tmp_path / "g.txt"
+    path.write_text("\r\n".join(lines) + "\r\n")
+    ints = tmp_path / "i.txt"
+    ints.write_text("".join(f"{a} {b}\n" for a, b in rng.integers(0, 300, (3000, 2))) + "x 1\n")
+    whole = [read_graph(path), read_graph(ints)]
+    monkeypatch.setattr(tables, "_CHUNK_BYTES", 512)
+    for g, h in zip(whole, [read_graph(path), read_graph(ints)], strict=True):
+        assert np.array_equal(g.indptr, h.indptr) and np.array_equal(g.indices, h.indices)
+        assert np.array_equal(g.probs, h.probs) and np.array_equal(g.labels, h.labels)

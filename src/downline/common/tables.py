@@ -16,6 +16,10 @@ What it takes care of, so that no area does it again:
 * **Line numbers**: every row knows its 1-based line in the file (comments and blanks
   count), so errors name ``file:line`` and the field.
 
+:func:`read_table` gives the whole table; :func:`iter_chunks` gives it in chunks of rows,
+one block of the file at a time, for loaders whose memory must stay near the size of
+what they build (edge lists of millions of lines, out-of-core CSR building).
+
 Plain files take pyarrow's multithreaded CSV reader; a file with what that reader cannot
 take (comments or blanks inside the data, runs of spaces, ragged lines) is split into
 lines and fields with pyarrow compute kernels, still without a Python loop per line.
@@ -41,7 +45,7 @@ import io
 import lzma
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -51,13 +55,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from downline.common import _table_kernels as _tk
 from downline.common.limits import Limits, default_limits
-from downline.errors import DownlineError, FormatError, LimitError
+from downline.errors import ChunkedReadUnsupported, DownlineError, FormatError, LimitError
 
 __all__ = [
+    "Chunk",
     "Dialect",
     "Sniffed",
     "Table",
+    "iter_chunks",
     "open_bytes",
     "read_bytes",
     "read_parquet_frame",
@@ -275,6 +282,8 @@ class Dialect:
     compression : str or None
     guessed : bool
         The delimiter was guessed (not given).
+    from_tab : bool
+        Runs of blanks taken after a guessed tab left the lines ragged.
     """
 
     delimiter: str
@@ -283,6 +292,7 @@ class Dialect:
     bom: bool = False
     compression: str | None = None
     guessed: bool = True
+    from_tab: bool = False
 
 
 @dataclass(frozen=True)
@@ -924,6 +934,257 @@ def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
             raise FormatError(f"expected {expected} fields like the lines before, found {n}",
                               path=p, line=int(numbers_i[i]))
     raise FormatError("cannot parse the quoted fields", path=p)
+
+
+# -- the chunked route --------------------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    """Rows of one block of a text table: where each field is in the block's bytes.
+
+    Fields stay bytes until asked for: :meth:`integers` parses a column of ids written as
+    numbers, :meth:`text` makes an Arrow string column, :meth:`spans` gives the positions
+    for compiled code (string ids hashed without making strings).
+
+    Attributes
+    ----------
+    data : ndarray of uint8
+        The block (whole lines, UTF-8 checked).
+    starts, ends : ndarray of int32, shape (rows, columns)
+        ``data[starts[r, c]:ends[r, c]]`` is field ``c`` of row ``r`` (trimmed).
+    lines : ndarray of int64
+        1-based file line of each row.
+    path : str
+    first_row : int
+        Index of the chunk's first row among the table's data rows.
+    """
+
+    data: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    lines: np.ndarray
+    path: str
+    first_row: int
+
+    @property
+    def num_rows(self) -> int:
+        """Number of data rows in the chunk."""
+        return int(self.lines.shape[0])
+
+    def line_of(self, row: int) -> int:
+        """The 1-based file line of chunk row ``row``."""
+        return int(self.lines[row])
+
+    def spans(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end positions (contiguous int32) of column ``col``'s fields."""
+        return (np.ascontiguousarray(self.starts[:, col]),
+                np.ascontiguousarray(self.ends[:, col]))
+
+    def integers(self, col: int) -> tuple[np.ndarray, int]:
+        """Column ``col`` as int64 when every field is written as a number is written
+        (``0``, ``-4``, ``17``; not ``007``, ``+5`` or beyond int64), with -1; else the
+        values parsed so far and the first row that is not such a number."""
+        a, b = self.spans(col)
+        out = np.zeros(a.shape[0], dtype=np.int64)
+        bad = int(_tk.parse_ids(self.data, a, b, out))
+        return out, bad
+
+    def text(self, col: int) -> pa.Array:
+        """Column ``col`` as an Arrow string array."""
+        a, b = self.spans(col)
+        values, offsets = _tk.gather(self.data, a, b)
+        return pa.LargeStringArray.from_buffers(
+            a.shape[0], pa.py_buffer(offsets), pa.py_buffer(values)).cast(pa.string())
+
+    def error(self, message: str, row: int | None = None, field: str | None = None,
+              cls: type[FormatError] = FormatError) -> FormatError:
+        """An error naming this file, the line of chunk row ``row`` and ``field``."""
+        return cls(message, path=self.path, line=None if row is None else self.line_of(row),
+                   field=field)
+
+
+_CHUNK_BYTES = 8 << 20
+
+
+def _raw_blocks(p: Path, lim: Limits, block_bytes: int, bom: bool
+                ) -> Iterator[tuple[np.ndarray, int]]:
+    """Blocks of whole lines (decompressed, capped) with the file line of their first byte.
+
+    Each block is a fresh array, so only the block being parsed is held (a memory map of
+    the whole file would count the file in the process's resident memory).
+    """
+    line = 1
+    carry = np.empty(0, dtype=np.uint8)
+    first = True
+    with open_bytes(p, limits=lim) as fh:
+        while True:
+            buf = np.empty(carry.shape[0] + block_bytes, dtype=np.uint8)
+            buf[: carry.shape[0]] = carry
+            filled = carry.shape[0]
+            try:
+                while filled < buf.shape[0]:
+                    got = fh.readinto(memoryview(buf)[filled:])
+                    if not got:
+                        break
+                    filled += got
+            except OSError as exc:
+                raise FormatError(f"cannot read file ({exc})", path=p) from None
+            eof = filled < buf.shape[0]
+            block = buf[:filled]
+            if first:
+                first = False
+                if bom and block[:3].tobytes() == _BOM:
+                    block = block[3:]
+            if eof:
+                cut = block.shape[0]
+            else:
+                nl = np.flatnonzero(block[-min(block.shape[0], lim.max_line_bytes + 2):] == 10)
+                if nl.size == 0:
+                    if block.shape[0] > lim.max_line_bytes:
+                        raise _limit_line(p, line, lim, int(block.shape[0]))
+                    carry = block.copy()
+                    continue
+                cut = block.shape[0] - min(block.shape[0], lim.max_line_bytes + 2) \
+                    + int(nl[-1]) + 1
+            out = block[:cut]
+            carry = block[cut:].copy()
+            if out.shape[0]:
+                yield out, line
+                line += int(_tk.count_newlines(out, 0, out.shape[0]))
+            if eof:
+                return
+
+
+def _check_utf8(block: np.ndarray, p: Path, line: int) -> None:
+    whole = pa.LargeStringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, block.shape[0]], dtype=np.int64)), pa.py_buffer(block))
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        err = _utf8_error(pa.py_buffer(block), p, False)
+        raise FormatError(err.message, path=p,
+                          line=None if err.line is None else err.line + line - 1) from None
+
+
+def iter_chunks(
+    path: str | os.PathLike[str],
+    *,
+    delimiter: str | None = None,
+    comment: Comment = "#",
+    header: HeaderMode = "names",
+    columns: int | None = None,
+    limits: Limits | None = None,
+    sniffed: Sniffed | None = None,
+    block_bytes: int | None = None,
+) -> Iterator[Chunk]:
+    """Read a text table in chunks of rows, one block of the file at a time.
+
+    The same table as :func:`read_table` with ``strip_lines=True`` (the same dialect,
+    comments, blank lines, header, line numbers, bounds and errors), but held one block
+    (8 MiB by default) at a time, its fields as positions in the block's bytes.
+
+    Parameters
+    ----------
+    path, delimiter, comment, header, limits, sniffed
+        As for :func:`read_table`.
+    columns : int, optional
+        How many leading columns to give positions for (default: all of them).
+    block_bytes : int, optional
+        Size of the blocks read.
+
+    Yields
+    ------
+    Chunk
+
+    Raises
+    ------
+    FormatError, LimitError
+        As :func:`read_table`, when the block holding the fault is reached.
+    ChunkedReadUnsupported
+        A file this route does not take (quoted fields, non-ASCII blanks, a tab file
+        with lines in spaces): read it with :func:`read_table`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.txt"
+    >>> _ = p.write_text("# edges\\nsource target\\n1  2\\n\\n2\\t3\\n")
+    >>> [(c.integers(0)[0].tolist(), c.lines.tolist()) for c in iter_chunks(p)]
+    [([1, 2], [3, 5])]
+    """
+    if header not in ("names", "none", "skip"):
+        raise FormatError(f"header must be 'names', 'none' or 'skip', not {header!r}",
+                          field="header")
+    lim = default_limits(limits)
+    p = _check_file(path)
+    sn = sniffed or sniff(p, delimiter=delimiter, comment=comment, limits=lim,
+                          strip_lines=True)
+    d = sn.dialect
+    head = sn.first[0] if header == "names" else None
+    expected = len(head) if head is not None else None
+    width = columns
+    if width is None:
+        width = expected if expected is not None else max(len(r) for r in sn.first)
+    prefixes = np.zeros((max(len(d.comment), 1), max([len(c.encode()) for c in d.comment],
+                                                        default=1)), dtype=np.uint8)
+    prefix_lens = np.zeros(max(len(d.comment), 1), dtype=np.int64)
+    for k, c in enumerate(d.comment):
+        raw = c.encode()
+        prefixes[k, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        prefix_lens[k] = len(raw)
+    delim = 0 if d.delimiter == " " else ord(d.delimiter)
+    rows_before = 0
+    header_done = header == "none"
+    header_line = None
+    for block, line in _raw_blocks(p, lim, block_bytes or _CHUNK_BYTES, d.bom):
+        _check_utf8(block, p, line)
+        if d.quote and np.any(block == 34):
+            raise ChunkedReadUnsupported("quoted fields")
+        if np.any(block >= 0x80) and _tk.has_unicode_space(block):
+            raise ChunkedReadUnsupported("non-ASCII blanks")
+        rows, starts, ends, counts, at, status, where, value = _tk.split_block(
+            block, delim, prefixes, prefix_lens, width, lim.max_fields, lim.max_line_bytes)
+        if status == _tk.LONG_LINE:
+            raise _limit_line(p, line + int(where), lim, int(value))
+        if status == _tk.TOO_MANY_FIELDS:
+            raise _limit_fields(p, line + int(where), lim, int(value))
+        starts, ends, counts = starts[:rows], ends[:rows], counts[:rows]
+        lines = at[:rows].astype(np.int64) + line
+        if not header_done and rows:
+            header_done = True
+            header_line = int(lines[0])
+            starts, ends, counts, lines = starts[1:], ends[1:], counts[1:], lines[1:]
+        if expected is None and counts.shape[0]:
+            expected = int(counts[0])
+        if counts.shape[0]:
+            bad = np.flatnonzero(counts != expected)
+            if bad.size:
+                if d.guessed and d.delimiter == "\t":
+                    # As read_table does: blanks separate when tabs leave lines ragged.
+                    blanks = Dialect(" ", d.quote, d.comment, d.bom, d.compression, True, True)
+                    raise ChunkedReadUnsupported(
+                        "a tab file with lines in spaces",
+                        retry=Sniffed(blanks, sn.leading, sn.first, sn.raw_first,
+                                      sn.first_line))
+                if d.from_tab:
+                    raise ChunkedReadUnsupported("ragged with tabs and with blanks")
+                what = (f"the header ({', '.join(head)})" if head is not None
+                        else "the lines before")
+                r = int(bad[0])
+                raise FormatError(f"expected {expected} fields like {what}, found "
+                                  f"{int(counts[r])}", path=p, line=int(lines[r]))
+            if width > expected:
+                starts, ends = starts[:, :expected], ends[:, :expected]
+        del counts
+        if lines.shape[0]:
+            yield Chunk(block, starts, ends, lines, str(p), rows_before)
+            rows_before += int(lines.shape[0])
+    if rows_before == 0:
+        if header_line is not None and header != "none":
+            raise FormatError("the file has a header line but no data lines", path=p,
+                              line=header_line)
+        raise FormatError("the file has no data lines (only comments or blanks)", path=p)
 
 
 def read_parquet_frame(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Any:

@@ -23,7 +23,7 @@ from downline.graph.weights import apply_scheme
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CSR", "DuplicatePolicy", "Graph", "SelfLoopPolicy"]
+__all__ = ["CSR", "DuplicatePolicy", "Graph", "SelfLoopPolicy", "build_csr"]
 
 SelfLoopPolicy = Literal["drop", "keep"]
 DuplicatePolicy = Literal["drop", "keep", "error"]
@@ -191,6 +191,38 @@ class Graph:
 
         ``describe_edge(i)`` names input edge ``i`` in error messages (a file line, say).
         """
+        src = np.ascontiguousarray(src, dtype=np.int32)
+        dst = np.ascontiguousarray(dst, dtype=np.int32)
+        probs = np.ascontiguousarray(probs, dtype=np.float32)
+        blocks: list[EdgeBlock | None] = [(src, dst, probs)]
+        if undirected:
+            blocks.append((dst, src, probs))
+        return cls.from_blocks(blocks, labels, undirected=undirected, self_loops=self_loops,
+                               duplicates=duplicates, name=name, meta=meta,
+                               describe_edge=describe_edge, rows=src.shape[0])
+
+    @classmethod
+    def from_blocks(
+        cls,
+        blocks: list[EdgeBlock | None],
+        labels: np.ndarray,
+        *,
+        undirected: bool = False,
+        self_loops: SelfLoopPolicy = "drop",
+        duplicates: DuplicatePolicy = "drop",
+        name: str = "graph",
+        meta: dict[str, Any] | None = None,
+        describe_edge: Any = None,
+        rows: int | None = None,
+    ) -> Graph:
+        """Build a graph from blocks of dense ``(src, dst, probs or None)`` edges, in order.
+
+        The blocks are the edges in input order (an undirected graph's reverse edges are
+        blocks after all the forward ones); a block with ``probs`` None has probability
+        1.0. Entries of ``blocks`` are set to None as they are used (so the caller's
+        arrays can be freed while the CSR is built), except with ``duplicates="error"``.
+        ``rows`` is the number of input lines (edge ``e`` is named by line ``e % rows``).
+        """
         if self_loops not in ("drop", "keep"):
             raise ParameterError(f"self_loops must be 'drop' or 'keep', not {self_loops!r}")
         if duplicates not in _DUP_CODES:
@@ -198,18 +230,18 @@ class Graph:
                 f"duplicates must be 'drop', 'keep' or 'error', not {duplicates!r}"
             )
         n = int(labels.shape[0])
-        src = np.ascontiguousarray(src, dtype=np.int32)
-        dst = np.ascontiguousarray(dst, dtype=np.int32)
-        probs = np.ascontiguousarray(probs, dtype=np.float32)
-        m_in = src.shape[0]
-        if undirected:
-            src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-            probs = np.concatenate([probs, probs])
-        indptr, indices, out_probs, first_dup, n_self, n_dup = _kernels.csr_from_edges(
-            src, dst, probs, n, self_loops == "drop", _DUP_CODES[duplicates]
-        )
-        if duplicates == "error" and first_dup >= 0:
-            e = int(first_dup) % m_in if m_in else 0
+        kept = list(blocks) if duplicates == "error" else None
+        indptr, indices, out_probs, n_self, n_dup = build_csr(
+            blocks, n, self_loops == "drop", _DUP_CODES[duplicates])
+        if duplicates == "error" and n_dup and kept is not None:
+            # The error path: the first repeated pair in input order, by the sorting kernel.
+            src = np.concatenate([b[0] for b in kept if b is not None])
+            dst = np.concatenate([b[1] for b in kept if b is not None])
+            probs = np.ones(src.shape[0], dtype=np.float32)
+            first_dup = int(_kernels.csr_from_edges(src, dst, probs, n, self_loops == "drop",
+                                                    _DUP_CODES[duplicates])[3])
+            m_in = rows if rows is not None else src.shape[0]
+            e = first_dup % m_in if m_in else 0
             where = describe_edge(e) if describe_edge else f"edge {e}"
             raise GraphError(
                 f"duplicate edge {labels[src[first_dup]]} -> {labels[dst[first_dup]]} "
@@ -395,6 +427,56 @@ class Graph:
         [0.5, 0.5, 1.0]
         """
         return apply_scheme(self, scheme, seed=seed)
+
+
+EdgeBlock = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
+
+
+def build_csr(blocks: list[EdgeBlock | None], n: int, drop_self_loops: bool,
+              dup_code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """CSR arrays from blocks of dense edges, by counting: out-degrees, then each edge
+    scattered into its row, then each row sorted by target and cleaned in place.
+
+    Memory: the blocks, plus the finished arrays (int32 targets, float32 probabilities
+    only when a block has them); each block is released (set to None) once scattered.
+    Rows are sorted stably, so among repeated ``(u, v)`` pairs the first in input order
+    is the one kept, as :func:`_kernels.csr_from_edges` does.
+
+    Returns ``indptr, indices, probs, self-loops dropped, duplicates found``.
+    """
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    has_probs = False
+    for b in blocks:
+        if b is not None:
+            _kernels.add_degrees(b[0], indptr[1:])
+            has_probs = has_probs or b[2] is not None
+    np.cumsum(indptr, out=indptr)
+    m = int(indptr[-1])
+    indices = np.empty(m, dtype=np.int32)
+    out_probs = np.empty(m if has_probs else 0, dtype=np.float32)
+    fill = indptr[:-1].copy()
+    none = np.empty(0, dtype=np.float32)
+    for i, b in enumerate(blocks):
+        if b is None:
+            continue
+        src, dst, p = b
+        if has_probs and p is None:
+            p = np.ones(src.shape[0], dtype=np.float32)
+        _kernels.scatter_edges(src, dst, none if p is None else p, has_probs, fill, indices,
+                               out_probs)
+        blocks[i] = None
+        del src, dst, p, b
+    del fill
+    k, n_self, n_dup = _kernels.finish_rows(indptr, indices, out_probs, has_probs,
+                                            drop_self_loops, dup_code)
+    k = int(k)
+    if k < m:
+        indices.resize(k, refcheck=False)
+        if has_probs:
+            out_probs.resize(k, refcheck=False)
+    if not has_probs:
+        out_probs = np.ones(k, dtype=np.float32)
+    return indptr, indices, out_probs, int(n_self), int(n_dup)
 
 
 def _as_arrow(values: Any) -> pa.Array:

@@ -258,3 +258,241 @@ def flagged_share_by_period(indptr, indices, weights, flag_period, t0, n_periods
             acc += num[i, k]
             num[i, k] = acc
     return num, den
+
+
+# -- CSR building by counting (in-memory loads; see downline.graph._core.build_csr) ----
+
+
+@njit(cache=True, nogil=True)
+def add_degrees(src, outdeg):
+    """``outdeg[u] += 1`` for every source ``u``."""
+    for e in range(src.shape[0]):
+        outdeg[src[e]] += 1
+
+
+@njit(cache=True, nogil=True)
+def scatter_edges(src, dst, probs, has_probs, fill, indices, out_probs):
+    """Write each edge's target (and probability) into its source row's next free slot."""
+    for e in range(src.shape[0]):
+        u = src[e]
+        k = fill[u]
+        indices[k] = dst[e]
+        if has_probs:
+            out_probs[k] = probs[e]
+        fill[u] = k + 1
+
+
+@njit(cache=True)
+def finish_rows(indptr, indices, probs, has_probs, drop_self_loops, dup_policy):
+    """Sort each row by target (stable: input order among equal targets), then drop
+    self-loops and duplicates in place; ``indptr`` is rewritten.
+
+    Returns ``(edges kept, self-loops dropped, duplicates found)``.
+    """
+    n = indptr.shape[0] - 1
+    longest = 0
+    for u in range(n):
+        longest = max(longest, indptr[u + 1] - indptr[u])
+    keys = np.empty(longest if longest > 32 else 0, dtype=np.uint64)
+    tmp_p = np.empty(longest if (longest > 32 and has_probs) else 0, dtype=np.float32)
+    k = 0
+    n_self = 0
+    n_dup = 0
+    start = indptr[0]
+    for u in range(n):
+        a = start
+        b = indptr[u + 1]
+        start = b
+        d = b - a
+        if d > 32:
+            ordered = True
+            for j in range(a + 1, b):
+                if indices[j] < indices[j - 1]:
+                    ordered = False
+                    break
+            if not ordered:
+                for j in range(d):
+                    keys[j] = (np.uint64(indices[a + j]) << np.uint64(32)) | np.uint64(j)
+                ks = np.sort(keys[:d])
+                if has_probs:
+                    for j in range(d):
+                        tmp_p[j] = probs[a + np.int64(ks[j] & np.uint64(0xFFFFFFFF))]
+                    for j in range(d):
+                        probs[a + j] = tmp_p[j]
+                for j in range(d):
+                    indices[a + j] = np.int32(ks[j] >> np.uint64(32))
+        else:
+            for i in range(a + 1, b):
+                x = indices[i]
+                px = probs[i] if has_probs else np.float32(1.0)
+                j = i - 1
+                while j >= a and indices[j] > x:
+                    indices[j + 1] = indices[j]
+                    if has_probs:
+                        probs[j + 1] = probs[j]
+                    j -= 1
+                indices[j + 1] = x
+                if has_probs:
+                    probs[j + 1] = px
+        last_v = -1
+        for j in range(a, b):
+            v = indices[j]
+            if v == u and drop_self_loops:
+                n_self += 1
+                continue
+            if v == last_v:
+                n_dup += 1
+                if dup_policy != DUP_KEEP:
+                    continue
+            indices[k] = v
+            if has_probs:
+                probs[k] = probs[j]
+            k += 1
+            last_v = v
+        indptr[u + 1] = k
+    return k, n_self, n_dup
+
+
+@njit(cache=True, nogil=True)
+def remap_shifted(values, base, rank, out):
+    """``out[i] = rank[values[i] - base]``."""
+    for i in range(values.shape[0]):
+        out[i] = rank[values[i] - base]
+
+
+@njit(cache=True, nogil=True)
+def mark_present(values, base, present):
+    """``present[v - base] = True`` for every value."""
+    for i in range(values.shape[0]):
+        present[values[i] - base] = True
+
+
+# -- string ids: one open-addressing table over the ids' bytes --------------------------
+# A slot is two uint64 words, side by side in memory: the key (the id's bytes themselves
+# when it has at most 8, else a hash of them) and ``(length + 1) << 32 | code`` (0: empty).
+# Short ids, the common case, are found with one memory access and no byte comparison.
+
+
+@njit(cache=True, inline="always")
+def _key_of(data, a, b):
+    size = b - a
+    if size <= 8:
+        k = np.uint64(0)
+        for q in range(a, b):
+            k = (k << np.uint64(8)) | np.uint64(data[q])
+        return k
+    h = np.uint64(14695981039346656037)
+    for q in range(a, b):
+        h = (h ^ np.uint64(data[q])) * np.uint64(1099511628211)
+    return h
+
+
+@njit(cache=True, inline="always")
+def _slot_of(key, size, mask):
+    h = (key ^ np.uint64(size)) * np.uint64(0x9E3779B97F4A7C15)
+    return np.int64((h >> np.uint64(20)) & mask)
+
+
+@njit(cache=True, nogil=True)
+def intern_spans(data, starts, ends, first, codes, table, arena, offsets, count):
+    """Give each field ``data[starts[r]:ends[r]]`` (rows ``first`` on) the code of its text,
+    new texts the next codes, their bytes appended to ``arena`` (``offsets`` as Arrow's).
+
+    Stops early when the table is half full or ``arena``/``offsets`` are full, so the
+    caller can grow them and call again from the returned row. Returns ``(row, count)``.
+    """
+    mask = np.uint64(table.shape[0] - 1)
+    for r in range(first, starts.shape[0]):
+        a = starts[r]
+        b = ends[r]
+        size = b - a
+        key = _key_of(data, a, b)
+        tag = np.uint64(size + 1) << np.uint64(32)
+        slot = _slot_of(key, size, mask)
+        while True:
+            meta = table[slot, 1]
+            if meta == 0:
+                used = offsets[count]
+                if (2 * (count + 1) > table.shape[0] or used + size > arena.shape[0]
+                        or count + 2 > offsets.shape[0]):
+                    return r, count
+                for t in range(size):
+                    arena[used + t] = data[a + t]
+                offsets[count + 1] = used + size
+                table[slot, 0] = key
+                table[slot, 1] = tag | np.uint64(count)
+                codes[r] = count
+                count += 1
+                break
+            if table[slot, 0] == key and (meta >> np.uint64(32)) == np.uint64(size + 1):
+                c = np.int64(meta & np.uint64(0xFFFFFFFF))
+                same = True
+                if size > 8:
+                    o = offsets[c]
+                    for t in range(size):
+                        if arena[o + t] != data[a + t]:
+                            same = False
+                            break
+                if same:
+                    codes[r] = c
+                    break
+            slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
+    return starts.shape[0], count
+
+
+@njit(cache=True)
+def rehash(old, table):
+    """Move every filled slot of ``old`` into the empty (all 0) ``table``."""
+    mask = np.uint64(table.shape[0] - 1)
+    for i in range(old.shape[0]):
+        meta = old[i, 1]
+        if meta == 0:
+            continue
+        key = old[i, 0]
+        size = np.int64(meta >> np.uint64(32)) - 1
+        slot = _slot_of(key, size, mask)
+        while table[slot, 1] != 0:
+            slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
+        table[slot, 0] = key
+        table[slot, 1] = meta
+
+
+@njit(cache=True)
+def format_ints(values):
+    """Decimal text of int64 values end to end, with each one's start and end."""
+    rows = values.shape[0]
+    starts = np.empty(rows, dtype=np.int32)
+    ends = np.empty(rows, dtype=np.int32)
+    size = 0
+    for r in range(rows):
+        v = values[r]
+        digits = 1
+        if v < 0:
+            digits += 1
+            v = -v
+        while v >= 10:
+            v //= 10
+            digits += 1
+        size += digits
+    out = np.empty(size, dtype=np.uint8)
+    pos = 0
+    for r in range(rows):
+        v = values[r]
+        neg = v < 0
+        if neg:
+            v = -v
+        digits = 1
+        w = v
+        while w >= 10:
+            w //= 10
+            digits += 1
+        starts[r] = pos
+        if neg:
+            out[pos] = 45
+            pos += 1
+        for t in range(digits - 1, -1, -1):
+            out[pos + t] = 48 + v % 10
+            v //= 10
+        pos += digits
+        ends[r] = pos
+    return out, starts, ends

@@ -31,9 +31,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from downline.common import _table_kernels as _tk
 from downline.common import tables
 from downline.common.limits import Limits
-from downline.errors import FormatError, GraphError, InputError, ParameterError
+from downline.errors import (
+    ChunkedReadUnsupported,
+    FormatError,
+    GraphError,
+    InputError,
+    ParameterError,
+)
+from downline.graph import _kernels
 from downline.graph._core import DuplicatePolicy, Graph, SelfLoopPolicy, encode_labels
 from downline.graph.convert import from_networkx
 
@@ -544,6 +552,17 @@ def _read_edgelist(
     name: str,
     limits: Limits | None,
 ) -> Graph:
+    sniff = _sniff(p, delimiter, header, limits)
+    table_sniff = sniff.table_sniff
+    while table_sniff is not None:
+        try:
+            return _stream_edgelist(
+                p, sniff, table_sniff, reverse=reverse, undirected=undirected, columns=columns,
+                index_base=index_base, require_weights=require_weights,
+                self_loops=self_loops, duplicates=duplicates, name=name, limits=limits)
+        except ChunkedReadUnsupported as exc:
+            table_sniff = exc.retry  # type: ignore[assignment]
+    # Quoted fields, Unicode blanks: the whole file at once.
     ec = _read_edge_columns(p, header=header, delimiter=delimiter, columns=columns,
                             require_weights=require_weights, limits=limits, want_time=False)
     src, dst = ec.src, ec.dst
@@ -579,6 +598,402 @@ def _read_edgelist(
         duplicates=duplicates, name=name, meta=meta,
         describe_edge=lambda e: f"{p}:{table.line_of(e % max(n_rows, 1))}",
     )
+
+
+# -- text edge lists in chunks: the in-memory loader of read_graph ------------------------
+
+
+class _Lines:
+    """File line of every edge row, kept as the rows where the line count jumps (comments,
+    blank lines), not one number per row."""
+
+    def __init__(self) -> None:
+        self._first: list[int] = []
+        self._at: list[np.ndarray] = []
+        self._shift: list[np.ndarray] = []
+        self.prepended: int | None = None
+
+    def add(self, first_row: int, lines: np.ndarray) -> None:
+        shift = lines - np.arange(lines.shape[0], dtype=np.int64)
+        at = np.concatenate([[0], np.flatnonzero(np.diff(shift)) + 1]).astype(np.int64)
+        self._first.append(first_row)
+        self._at.append(at)
+        self._shift.append(shift[at])
+
+    def line_of(self, row: int) -> int:
+        if self.prepended is not None:
+            if row == 0:
+                return self.prepended
+            row -= 1
+        b = int(np.searchsorted(self._first, row, side="right")) - 1
+        r = row - self._first[b]
+        j = int(np.searchsorted(self._at[b], r, side="right")) - 1
+        return int(self._shift[b][j]) + r
+
+
+class _Interner:
+    """Codes of string ids in order of first sight: one open-addressing table over the
+    ids' bytes (no Python string per id while reading)."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros((1 << 16, 2), dtype=np.uint64)
+        self.offsets = np.zeros((1 << 15) + 1, dtype=np.int64)
+        self.arena = np.empty(1 << 20, dtype=np.uint8)
+        self.count = 0
+
+    def codes(self, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        codes = np.empty(starts.shape[0], dtype=np.int32)
+        row = 0
+        while True:
+            row, self.count = _kernels.intern_spans(data, starts, ends, row, codes, self.table,
+                                                    self.arena, self.offsets, self.count)
+            if row >= starts.shape[0]:
+                return codes
+            self._grow(int(ends[row] - starts[row]))
+
+    def _grow(self, size: int) -> None:
+        c = self.count
+        if 2 * (c + 1) > self.table.shape[0]:
+            old = self.table
+            self.table = np.zeros((2 * old.shape[0], 2), dtype=np.uint64)
+            _kernels.rehash(old, self.table)
+            del old
+        if c + 2 > self.offsets.shape[0]:
+            grown = np.zeros(2 * self.offsets.shape[0], dtype=np.int64)
+            grown[: c + 1] = self.offsets[: c + 1]
+            self.offsets = grown
+        used = int(self.offsets[c])
+        if used + size > self.arena.shape[0]:
+            arena = np.empty(max(2 * self.arena.shape[0], used + size), dtype=np.uint8)
+            arena[:used] = self.arena[:used]
+            self.arena = arena
+
+    def sorted_labels(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ids sorted (as :func:`encode_labels` sorts them) and each code's rank."""
+        c = self.count
+        texts = pa.LargeStringArray.from_buffers(
+            c, pa.py_buffer(self.offsets[: c + 1]),
+            pa.py_buffer(self.arena[: int(self.offsets[c])])).cast(pa.string())
+        self.table = self.arena = np.empty(0, dtype=np.uint8)
+        order = pc.sort_indices(texts).to_numpy()
+        labels = np.array(texts.take(order).to_pylist(), dtype=object)
+        rank = np.empty(c, dtype=np.int32)
+        rank[order] = np.arange(c, dtype=np.int32)
+        return labels, rank
+
+
+def _compact(values: np.ndarray) -> np.ndarray:
+    if values.size and values.min() >= 0 and values.max() < 2**31 - 1:
+        return values.astype(np.int32)
+    return values
+
+
+def _chunk_probs(chunk: tables.Chunk, col: int, field: str) -> np.ndarray:
+    """A weight column as float32 probabilities, errors as :func:`_as_probs` words them."""
+    a, b = chunk.spans(col)
+    values = np.empty(a.shape[0], dtype=np.float64)
+    bad, slow = _tk.parse_numbers(chunk.data, a, b, values)
+    if bad >= 0:
+        text = chunk.data[a[bad]:b[bad]].tobytes().decode("utf-8", "replace")
+        raise chunk.error(f"expected a number for the {field}, found {text!r}", bad, field)
+    if slow:
+        values = pc.cast(chunk.text(col), pa.float64(), safe=False).to_numpy(
+            zero_copy_only=False)
+    out_of_range = np.flatnonzero(~((values >= 0.0) & (values <= 1.0)))
+    if out_of_range.size:
+        row = int(out_of_range[0])
+        v = float(values[row])
+        hint = ""
+        if v > 1 and v == round(v):
+            hint = ("; if this column is a time, say so: columns='source,target,time' "
+                    "(CLI --columns source,target,time)")
+        raise chunk.error(f"{field} {v!r} is outside [0, 1]{hint}", row, field, GraphError)
+    return values.astype(np.float32)
+
+
+class _EdgeIds:
+    """The id columns of every chunk: raw integers while every id is written as a number,
+    else (from the first id that is not, earlier chunks converted) codes of their text."""
+
+    def __init__(self, nm: bool) -> None:
+        self.text: _Interner | None = None
+        self.blocks: list[list[Any]] = []  # [src, dst, probs, reverse probs]
+        self.nm = nm
+        self.non_integer: list[int | None] = [None, None]  # first row per column (nm)
+
+    def add(self, chunk: tables.Chunk, cols: tuple[int, int], probs: Any, probs2: Any) -> None:
+        if self.text is None:
+            src, bad_s = chunk.integers(cols[0])
+            dst, bad_d = chunk.integers(cols[1])
+            if bad_s < 0 and bad_d < 0:
+                self.blocks.append([_compact(src), _compact(dst), probs, probs2])
+                return
+            del src, dst
+            self._to_text()
+        assert self.text is not None
+        pair = []
+        for k, col in enumerate(cols):
+            a, b = chunk.spans(col)
+            if self.nm and self.non_integer[k] is None:
+                r = int(_tk.first_non_integer(chunk.data, a, b))
+                if r >= 0:
+                    self.non_integer[k] = chunk.first_row + r
+            pair.append(self.text.codes(chunk.data, a, b))
+        self.blocks.append([pair[0], pair[1], probs, probs2])
+
+    def _to_text(self) -> None:
+        self.text = _Interner()
+        for block in self.blocks:
+            for k in (0, 1):
+                data, a, b = _kernels.format_ints(block[k].astype(np.int64, copy=False))
+                block[k] = self.text.codes(data, a, b)
+
+    def prepend(self, first: tuple[str, str]) -> None:
+        """The first line was an edge after all (see :func:`_confirm_nm`)."""
+        if self.text is None:
+            block = [np.array([int(first[0])], np.int64), np.array([int(first[1])], np.int64)]
+            block = [_compact(v) for v in block]
+        else:
+            raw = (first[0] + first[1]).encode()
+            data = np.frombuffer(raw, dtype=np.uint8)
+            cut = len(first[0].encode())
+            block = [self.text.codes(data, np.array([0], np.int32), np.array([cut], np.int32)),
+                     self.text.codes(data, np.array([cut], np.int32),
+                                     np.array([len(raw)], np.int32))]
+        self.blocks.insert(0, [*block, None, None])
+
+    def bounds(self) -> tuple[int, int]:
+        lo = min(int(min(b[0].min(), b[1].min())) for b in self.blocks)
+        hi = max(int(max(b[0].max(), b[1].max())) for b in self.blocks)
+        return lo, hi
+
+    def integer_labels(self, rows: int) -> np.ndarray:
+        """Sorted distinct ids, each block's ids turned into their dense int32 ranks."""
+        lo, hi = self.bounds()
+        if lo >= 0 and hi < 4 * rows + 1_000_000:
+            present = np.zeros(hi + 1, dtype=bool)
+            for b in self.blocks:
+                _kernels.mark_present(b[0], 0, present)
+                _kernels.mark_present(b[1], 0, present)
+            labels = np.flatnonzero(present).astype(np.int64)
+            del present
+            rank = np.zeros(hi + 1, dtype=np.int32)
+            rank[labels] = np.arange(labels.shape[0], dtype=np.int32)
+            self._remap(0, rank)
+            return labels
+        labels = np.unique(np.concatenate([np.concatenate([b[0], b[1]]) for b in self.blocks]
+                                          ).astype(np.int64))
+        for b in self.blocks:
+            for k in (0, 1):
+                b[k] = np.searchsorted(labels, b[k]).astype(np.int32)
+        return labels
+
+    def distinct(self, hi: int) -> int:
+        """Number of distinct ids, all in ``[0, hi]``."""
+        present = np.zeros(hi + 1, dtype=bool)
+        for b in self.blocks:
+            _kernels.mark_present(b[0], 0, present)
+            _kernels.mark_present(b[1], 0, present)
+        return int(np.count_nonzero(present))
+
+    def header_labels(self, base: int, n: int) -> np.ndarray:
+        rank = np.arange(n, dtype=np.int32)
+        self._remap(base, rank)
+        return np.arange(base, base + n, dtype=np.int64)
+
+    def text_labels(self) -> np.ndarray:
+        assert self.text is not None
+        labels, rank = self.text.sorted_labels()
+        self._remap(0, rank)
+        return labels
+
+    def _remap(self, base: int, rank: np.ndarray) -> None:
+        for b in self.blocks:
+            for k in (0, 1):
+                out = b[k] if b[k].dtype == np.int32 else np.empty(b[k].shape[0], np.int32)
+                _kernels.remap_shifted(b[k], base, rank, out)
+                b[k] = out
+
+
+def _stream_roles(
+    chunk: tables.Chunk, names: list[str] | None, nm: tuple[int, int] | None, columns: Any,
+    p: Path, notes: list[str],
+) -> dict[str, int]:
+    """Which column is which, by the rules of :func:`_read_edge_columns`."""
+    ncols = chunk.starts.shape[1]
+    if columns is not None:
+        return _parse_columns(columns, ncols, names)
+    if ncols < 2:
+        raise FormatError(
+            f"an edge list needs a source and a target on each line; the lines have {ncols} "
+            "field", path=p, line=chunk.line_of(0), field="columns")
+    roles = {"source": 0, "target": 1}
+    if names is not None:
+        lowered = [t.lower() for t in names]
+        for i, t in enumerate(lowered):
+            if t in _SOURCE_NAMES:
+                roles["source"] = i
+            elif t in _TARGET_NAMES:
+                roles["target"] = i
+        named_w = [i for i, t in enumerate(lowered) if t in _WEIGHT_NAMES]
+        named_t = [i for i, t in enumerate(lowered) if t in _TIME_NAMES
+                   and i not in (roles["source"], roles["target"])]
+        if named_t:
+            roles["time"] = named_t[0]
+        if named_w:
+            roles["weight"] = named_w[0]
+        elif not named_t:
+            other = [i for i in range(ncols) if i not in roles.values()]
+            if other:
+                roles["weight"] = other[0]
+    elif nm is not None and ncols == 4:
+        roles["weight"] = 2
+    elif ncols == 3:
+        if _looks_like_time(chunk.text(2).slice(0, 1000)):
+            roles["time"] = 2
+            notes.append("the third column holds times (integers beyond [0, 1] or "
+                         "dates), not probabilities; pass columns= to say otherwise")
+        else:
+            roles["weight"] = 2
+    elif ncols > 3:
+        raise FormatError(
+            f"the lines have {ncols} fields; say which are which with columns= (CLI "
+            "--columns, e.g. source,target,weight,-,time; '-' ignores a column)",
+            path=p, line=chunk.line_of(0), field="columns")
+    return roles
+
+
+def _stream_edgelist(
+    p: Path, sniff: _Sniff, table_sniff: tables.Sniffed, *, reverse: bool, undirected: bool,
+    columns: Any, index_base: int | None, require_weights: bool,
+    self_loops: SelfLoopPolicy, duplicates: DuplicatePolicy, name: str,
+    limits: Limits | None,
+) -> Graph:
+    """:func:`_read_edgelist` one block of the file at a time (see the module docstring)."""
+    header_mode = sniff.header
+    if header_mode == "maybe-nm" and len(table_sniff.first) == 1:
+        header_mode = "none"
+    mode = {"names": "names", "nm": "skip", "maybe-nm": "skip", "none": "none"}[header_mode]
+    nm: tuple[int, int] | None = None
+    if header_mode in ("nm", "maybe-nm"):
+        nm = (int(sniff.first_tokens[0]), int(sniff.first_tokens[1]))
+    header_line = sniff.leading + 1
+    notes: list[str] = []
+    ids = _EdgeIds(nm is not None)
+    lines = _Lines()
+    roles: dict[str, int] | None = None
+    wei_chen = False
+    rows = 0
+    dialect = table_sniff.dialect
+    for chunk in tables.iter_chunks(p, comment=_COMMENTS, header=mode, limits=limits,
+                                    sniffed=table_sniff):
+        if roles is None:
+            ncols = chunk.starts.shape[1]
+            if header_mode == "maybe-nm" and ncols != 2:
+                header_mode = "nm"  # "n m" above lines of 3 or more fields cannot be an edge
+            names = sniff.names if header_mode == "names" else None
+            roles = _stream_roles(chunk, names, nm if header_mode == "nm" else None, columns,
+                                  p, notes)
+            if "weight" not in roles and require_weights:
+                raise FormatError("weights='given' but the file has no weight column", path=p)
+            w_field = (names[roles["weight"]] if names is not None and "weight" in roles
+                       else "probability")
+            wei_chen = (header_mode == "nm" and ncols == 4 and columns is None
+                        and names is None)
+        probs = _chunk_probs(chunk, roles["weight"], w_field) if "weight" in roles else None
+        probs2 = _chunk_probs(chunk, 3, "reverse probability") if wei_chen else None
+        ids.add(chunk, (roles["source"], roles["target"]), probs, probs2)
+        lines.add(rows, chunk.lines)
+        rows += chunk.num_rows
+        del chunk, probs, probs2
+    assert roles is not None
+    if header_mode == "maybe-nm":
+        confirmed = None
+        if ids.text is None and nm is not None:
+            n, m = nm
+            lo, hi = ids.bounds()
+            if not (lo < 0 or hi > n or (hi == n and lo == 0)
+                    or m not in (rows, 2 * rows, rows // 2)) and ids.distinct(hi) <= n:
+                confirmed = nm
+        if confirmed is None:
+            ids.prepend((sniff.first_tokens[0], sniff.first_tokens[1]))
+            lines.prepended = header_line
+            rows += 1
+            header_mode = "none"
+            nm = None
+        else:
+            header_mode = "nm"
+            notes.append(
+                f"line {header_line} ('{nm[0]} {nm[1]}') was read as an 'n m' header: "
+                f"{nm[0]} nodes and {nm[1]} edges fit the data; pass header='none' "
+                "(--header none) if it is an edge")
+    if nm is not None and ids.text is not None:
+        for k, role in enumerate(("source", "target")):
+            row = ids.non_integer[k]
+            if row is not None:
+                found = _text_of_row(p, lines.line_of(row), roles[role], table_sniff)
+                raise FormatError(
+                    f"expected an integer node id after the 'n m' header on line "
+                    f"{header_line}, found {found!r}", path=p, line=lines.line_of(row))
+    if ids.text is not None:
+        labels = ids.text_labels()
+    elif nm is not None:
+        n = nm[0]
+        lo, hi = ids.bounds()
+        base = index_base
+        if base is None:
+            base = 0 if (lo >= 0 and hi <= n - 1) else 1
+        if base not in (0, 1):
+            raise ParameterError("index_base must be 0 or 1", field="index_base")
+        if lo < base or hi > n - 1 + base:
+            raise FormatError(f"header says {n} nodes, but the ids run from {lo} to {hi}",
+                              path=p, line=header_line)
+        labels = ids.header_labels(base, n)
+    else:
+        labels = ids.integer_labels(rows)
+    if labels.shape[0] >= 2**31 - 1:
+        raise GraphError("more than 2^31 - 1 nodes are not supported", path=p)
+    blocks: list[Any] = []
+    for b in ids.blocks:
+        s, d = (b[1], b[0]) if reverse else (b[0], b[1])
+        blocks.append((s, d, b[2]))
+    if wei_chen:
+        for b in ids.blocks:
+            s, d = (b[0], b[1]) if reverse else (b[1], b[0])
+            blocks.append((s, d, b[3]))
+    ids.blocks = []
+    if undirected:
+        blocks += [(d, s, pr) for s, d, pr in blocks]
+    meta: dict[str, Any] = {"source": str(p), "format": "edgelist", "header": header_mode,
+                            "delimiter": dialect.delimiter, "reverse": reverse}
+    if header_mode == "nm" and nm is not None:
+        meta["header_n"], meta["header_m"] = nm
+    if "time" in roles:
+        time_field = (sniff.names[roles["time"]] if header_mode == "names" else "time")
+        meta["time_column"] = time_field
+        notes.append(f"the {time_field} column was not kept; read_temporal_graph (CLI "
+                     "load) keeps the time of every edge")
+    if notes:
+        meta["notes"] = notes
+    n_rows = max(rows, 1)
+    return Graph.from_blocks(
+        blocks, labels, undirected=undirected, self_loops=self_loops, duplicates=duplicates,
+        name=name, meta=meta, rows=n_rows,
+        describe_edge=lambda e: f"{p}:{lines.line_of(e % n_rows)}",
+    )
+
+
+def _text_of_row(p: Path, line: int, col: int, sn: tables.Sniffed) -> str:
+    """Field ``col`` of file line ``line`` (an error message's value)."""
+    with tables.open_bytes(p) as fh:
+        for i, raw in enumerate(fh, start=1):
+            if i == line:
+                text = raw.decode("utf-8", "replace")
+                if i == 1 and sn.dialect.bom:
+                    text = text.lstrip("\ufeff")
+                fields = tables.split_fields(text.strip(), sn.dialect.delimiter)
+                return fields[col] if col < len(fields) else text.strip()
+    return ""
 
 
 def _confirm_nm(
