@@ -10,6 +10,7 @@ from downline.influence import (
     celf,
     degree_discount,
     degree_ranking,
+    hist,
     imm,
     kcore_ranking,
     opim_c,
@@ -17,7 +18,7 @@ from downline.influence import (
     reach,
 )
 
-SELECTORS = [imm, opim_c, degree_ranking, degree_discount, pagerank_ranking, kcore_ranking]
+SELECTORS = [imm, opim_c, hist, degree_ranking, degree_discount, pagerank_ranking, kcore_ranking]
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +50,14 @@ def test_k_not_an_integer(select, small: Graph) -> None:
         select(small, 2.5)
 
 
-@pytest.mark.parametrize("select", [imm, opim_c])
+@pytest.mark.parametrize("select", [imm, opim_c, hist])
 @pytest.mark.parametrize("eps", [0.0, 1.0, -0.1, 1.5, float("nan")])
 def test_eps_outside_unit_interval(select, small: Graph, eps: float) -> None:
     with pytest.raises(ParameterError, match="eps"):
         select(small, 2, eps=eps)
 
 
-@pytest.mark.parametrize("select", [imm, opim_c])
+@pytest.mark.parametrize("select", [imm, opim_c, hist])
 def test_l_not_positive(select, small: Graph) -> None:
     with pytest.raises(ParameterError, match="l must be positive"):
         select(small, 2, l=0)
@@ -73,12 +74,13 @@ def test_reach_graph_without_edges(edgeless: Graph) -> None:
         reach(edgeless)
 
 
-def test_unknown_model(small: Graph) -> None:
+@pytest.mark.parametrize("select", [imm, opim_c, hist])
+def test_unknown_model(select, small: Graph) -> None:
     with pytest.raises(ParameterError, match="'ic' or 'lt'"):
-        imm(small, 1, model="sir")
+        select(small, 1, model="sir")
 
 
-@pytest.mark.parametrize("select", [imm, opim_c, reach])
+@pytest.mark.parametrize("select", [imm, opim_c, hist, reach])
 def test_lt_in_weights_above_one_name_the_node(select) -> None:
     g = Graph.from_edges(["a", "b", "c", "a"], ["x", "x", "x", "b"], probs=0.5)
     with pytest.raises(GraphError, match=r"node 'x' has 1\.5") as err:
@@ -91,9 +93,10 @@ def test_lt_with_wc_weights_is_fine() -> None:
     assert imm(g, 1, model="lt", eps=0.5, seed=0).k == 1
 
 
-def test_bad_seed(small: Graph) -> None:
+@pytest.mark.parametrize("select", [imm, hist])
+def test_bad_seed(select, small: Graph) -> None:
     with pytest.raises(ParameterError, match="seed"):
-        imm(small, 1, seed="abc")
+        select(small, 1, seed="abc")
 
 
 def test_degree_discount_bad_p(small: Graph) -> None:

@@ -199,21 +199,24 @@ def _exact_spreads(g: Graph, k: int) -> dict[tuple[int, ...], float]:
     return out
 
 
-@pytest.mark.parametrize("method", ["opim_c", "imm"])
-def test_guarantee_against_the_exact_optimum(method: str) -> None:
-    from downline.influence import imm, opim_c
+@pytest.mark.parametrize(("method", "k"), [("opim_c", 2), ("imm", 2), ("hist", 2),
+                                           ("hist", 4)])
+def test_guarantee_against_the_exact_optimum(method: str, k: int) -> None:
+    from downline.influence import hist, imm, opim_c
 
     rng = np.random.default_rng(21)
-    n, m, k = 10, 14, 2
+    n, m = 10, 14
     pairs = rng.choice(n * n, size=40, replace=False)
     pairs = pairs[pairs // n != pairs % n][:m]
     g = Graph.from_indices(pairs // n, pairs % n, rng.uniform(0.1, 0.9, m), np.arange(n))
     exact = _exact_spreads(g, k)
     opt = max(exact.values())
-    fn = opim_c if method == "opim_c" else imm
+    fn = {"opim_c": opim_c, "imm": imm, "hist": hist}[method]
     eps = 0.3
     for seed in range(6):
         s = fn(g, k, eps=eps, l=3.0, seed=seed, threads=1)
+        if method == "hist" and k == 4:
+            assert s.params["sentinel_size"] == 1
         value = exact[tuple(sorted(int(i) for i in s.indices))]
         assert value >= (1 - 1 / np.e - eps) * opt
         assert s.lower_bound <= value  # holds with probability 1 - n^-3
@@ -221,16 +224,16 @@ def test_guarantee_against_the_exact_optimum(method: str) -> None:
         assert abs(s.spread_estimate - value) <= 4.5 * s.stderr + 1e-9
 
 
-@pytest.mark.parametrize("method", ["opim_c", "imm"])
+@pytest.mark.parametrize("method", ["opim_c", "imm", "hist"])
 def test_rr_sets_beyond_free_memory_are_refused(method: str, monkeypatch) -> None:
     from downline.common import limits
     from downline.errors import LimitError
-    from downline.influence import imm, opim_c
+    from downline.influence import hist, imm, opim_c
 
     rng = np.random.default_rng(3)
     g = Graph.from_edges(rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
     g = g.with_weights("wc")
-    fn = opim_c if method == "opim_c" else imm
+    fn = {"opim_c": opim_c, "imm": imm, "hist": hist}[method]
     fn(g, 5, eps=0.02, seed=1, threads=1)  # fits
     monkeypatch.setattr(limits, "available_memory", lambda: 200_000)
     with pytest.raises(LimitError, match=r"RR sets.*raise eps"):

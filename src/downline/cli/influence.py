@@ -80,7 +80,8 @@ def influencers(
     weights: Annotated[str, typer.Option(help="wc, uniform:P, trivalency or given.")] = "wc",
     eps: Annotated[float, typer.Option(help="OPIM-C / IMM accuracy, in (0, 1).")] = 0.1,
     method: Annotated[str, typer.Option(help="Method choosing the seeds: opim-c (default, "
-                                        "with a guarantee), imm, celf, degree, "
+                                        "with a guarantee), imm, hist, celf, "
+                                        "degree, "
                                         "degree-discount, pagerank or kcore.")] = "opim-c",
     compare: Annotated[str | None, typer.Option(help="Comma-separated methods to run "
                                                 "beside it, every seed set measured by "

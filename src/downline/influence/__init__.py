@@ -1,8 +1,8 @@
 """Influencer ranking: who to seed so that an adoption spreads furthest.
 
-Reverse influence sampling (:func:`imm`, :func:`opim_c`) for the (1 - 1/e - eps)
-guarantee; a CELF greedy with Monte Carlo and cheap heuristics (degree, degree discount,
-PageRank, k-core) as baselines; every node's individual :func:`reach`; and the
+Reverse influence sampling (:func:`imm`, :func:`opim_c`, :func:`hist`) for the
+(1 - 1/e - eps) guarantee; a CELF greedy with Monte Carlo and cheap heuristics (degree,
+degree discount, PageRank, k-core) as baselines; every node's individual :func:`reach`; and the
 side-by-side :func:`influencer_report`. Cascade simulation itself lives in
 :mod:`downline.cascade`.
 """
@@ -15,6 +15,7 @@ from downline.influence.baselines import (
     pagerank_ranking,
 )
 from downline.influence.ego import EgoNetwork, ego_network
+from downline.influence.hist import hist
 from downline.influence.imm import imm, imm_plan, opim_c
 from downline.influence.reach import Reach, reach
 from downline.influence.report import (
@@ -41,6 +42,7 @@ __all__ = [
     "degree_discount",
     "degree_ranking",
     "ego_network",
+    "hist",
     "imm",
     "imm_plan",
     "influencer_report",

@@ -82,6 +82,14 @@ def sort_in_edges(rindptr, rindices, rprobs, logq, n):
 
 @njit(cache=True, nogil=True)
 def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
+    """Sample ``count`` RR sets under independent cascade (:func:`sample_ic_until`
+    with no node that stops a set)."""
+    return sample_ic_until(rindptr, rindices, rprobs, logq, n, count, state0,
+                           np.zeros(0, dtype=np.bool_))
+
+
+@njit(cache=True, nogil=True)
+def sample_ic_until(rindptr, rindices, rprobs, logq, n, count, state0, stop):
     """Sample ``count`` RR sets under independent cascade, by subset sampling.
 
     A uniformly random root, then a breadth-first walk over in-edges where each edge
@@ -95,6 +103,11 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
     own probability, independently, and the draws track the expected number of live
     edges rather than the degree.
 
+    ``stop`` is a boolean mask of the nodes (a sentinel set, HIST) at which a set stops
+    as soon as it reaches one: that set is then stored as that node alone, since every
+    seed set containing the sentinels covers it anyway; a set that reaches none is the
+    full RR set. An empty ``stop`` stops nowhere and draws exactly :func:`sample_ic`.
+
     Returns
     -------
     offsets : int64 array (count + 1,)
@@ -102,6 +115,7 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
     state : uint64, the generator state after the last draw
     """
     state = np.uint64(state0)
+    stops = stop.shape[0] > 0
     offsets = np.empty(count + 1, dtype=np.int64)
     offsets[0] = 0
     members = np.empty(max(4 * count, 1024), dtype=np.int32)
@@ -114,9 +128,13 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
             members = _grow(members, pos)
         members[pos] = root
         mark[root] = r
+        first = pos
         head = pos
         pos += 1
-        while head < pos:
+        hit = -1
+        if stops and stop[root]:
+            hit = root
+        while head < pos and hit < 0:
             v = members[head]
             head += 1
             start = rindptr[v]
@@ -147,6 +165,9 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
                             members = _grow(members, pos)
                         members[pos] = u
                         pos += 1
+                        if stops and stop[u]:
+                            hit = u
+                            break
                 continue
             if lq == 0.0:
                 continue
@@ -169,20 +190,37 @@ def sample_ic(rindptr, rindices, rprobs, logq, n, count, state0):
                         members = _grow(members, pos)
                     members[pos] = u
                     pos += 1
+                    if stops and stop[u]:
+                        hit = u
+                        break
+        if hit >= 0:
+            members[first] = hit
+            pos = first + 1
         offsets[r + 1] = pos
     return offsets, members[:pos].copy(), state
 
 
 @njit(cache=True, nogil=True)
 def sample_lt(rindptr, rindices, rprobs, n, count, state0):
+    """Sample ``count`` RR sets under the linear threshold model (:func:`sample_lt_until`
+    with no node that stops a set)."""
+    return sample_lt_until(rindptr, rindices, rprobs, n, count, state0,
+                           np.zeros(0, dtype=np.bool_))
+
+
+@njit(cache=True, nogil=True)
+def sample_lt_until(rindptr, rindices, rprobs, n, count, state0, stop):
     """Sample ``count`` RR sets under the linear threshold model.
 
     Under LT an RR set is a reverse random walk: from the current node ``v`` step to
     in-neighbour ``u`` with probability ``w(u, v)`` (stop with the rest), until the
     walk stops or returns to a node already in the set (Kempe et al. 2003's live-edge
-    view). Returns the same triple as :func:`sample_ic`.
+    view). A walk that reaches a node of ``stop`` ends there and the set is stored as
+    that node alone (as in :func:`sample_ic_until`). Returns the same triple as
+    :func:`sample_ic`.
     """
     state = np.uint64(state0)
+    stops = stop.shape[0] > 0
     offsets = np.empty(count + 1, dtype=np.int64)
     offsets[0] = 0
     members = np.empty(max(4 * count, 1024), dtype=np.int32)
@@ -195,8 +233,9 @@ def sample_lt(rindptr, rindices, rprobs, n, count, state0):
             members = _grow(members, pos)
         members[pos] = v
         mark[v] = r
+        first = pos
         pos += 1
-        while True:
+        while not (stops and stop[v]):
             state, x = next_double(state)
             acc = 0.0
             chosen = -1
@@ -213,6 +252,9 @@ def sample_lt(rindptr, rindices, rprobs, n, count, state0):
             members[pos] = chosen
             pos += 1
             v = chosen
+        if stops and stop[v]:
+            members[first] = v
+            pos = first + 1
         offsets[r + 1] = pos
     return offsets, members[:pos].copy(), state
 
@@ -309,7 +351,15 @@ def _top_k_sum(hist, blocks, top_block, k):
 
 @njit(cache=True, nogil=True)
 def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
-    """Greedy maximum coverage of RR sets with lazy evaluation.
+    """Greedy maximum coverage of RR sets with lazy evaluation (see
+    :func:`greedy_max_coverage_from`, with no seed fixed in advance)."""
+    return greedy_max_coverage_from(offsets, members, iptr, ids, n, k,
+                                    np.zeros(0, dtype=np.int32), want_bound)
+
+
+@njit(cache=True, nogil=True)
+def greedy_max_coverage_from(offsets, members, iptr, ids, n, k, forced, want_bound):
+    """Greedy maximum coverage of RR sets with lazy evaluation, after ``forced`` seeds.
 
     Marginal coverages are kept exact (selecting a node decrements the counts of every
     member of the sets it newly covers); a max-heap holds possibly stale counts and a
@@ -322,6 +372,12 @@ def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
     largest are read off a histogram of the counts kept up to date with them
     (:func:`_top_k_sum`), not by sorting all ``n`` counts every round, which made this
     kernel ten to thirty times slower on large graphs.
+
+    The first ``len(forced)`` seeds are ``forced`` (HIST's sentinel set) and greedy
+    chooses the rest; the bound is then the minimum over iterations ``i >=
+    len(forced)`` only, whose seed sets contain ``forced``: the sets sampled with
+    ``forced`` as stopping nodes (:func:`sample_ic_until`) give those sets their true
+    coverage, not smaller ones.
 
     Returns
     -------
@@ -358,13 +414,16 @@ def greedy_max_coverage(offsets, members, iptr, ids, n, k, want_bound):
     gains = np.zeros(k, dtype=np.int64)
     total = 0
     bound = np.inf
+    nf = forced.shape[0]
     for i in range(k):
-        if want_bound:
+        if want_bound and i >= nf:
             while top_block > 0 and blocks[top_block] == 0:
                 top_block -= 1
             bound = min(bound, float(total + _top_k_sum(hist, blocks, top_block, k)))
         pick = -1
-        while size > 0:
+        if i < nf:
+            pick = forced[i]
+        while size > 0 and pick < 0:
             key, size = _heap_pop(heap, size)
             v = _LOW31 - (key & 0xFFFFFFFF)
             if chosen[v]:

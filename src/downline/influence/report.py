@@ -32,6 +32,7 @@ from downline.influence.baselines import (
     kcore_ranking,
     pagerank_ranking,
 )
+from downline.influence.hist import hist
 from downline.influence.imm import check_k, imm, opim_c
 from downline.influence.rrsets import check_model
 from downline.influence.seedset import SeedSet
@@ -44,7 +45,7 @@ __all__ = [
     "influencer_report",
 ]
 
-METHODS = ("opim-c", "imm", "celf", "degree", "degree-discount", "pagerank", "kcore")
+METHODS = ("opim-c", "imm", "hist", "celf", "degree", "degree-discount", "pagerank", "kcore")
 """Every method the report knows, by name."""
 
 DEFAULT_METHODS = ("opim-c",)
@@ -296,10 +297,10 @@ def influencer_report(
     k : int, default 50
     model : {"ic", "lt"}, default "ic"
     methods : sequence of str or comma-separated str, optional
-        Among ``opim-c, imm, celf, degree, degree-discount, pagerank, kcore``; the first
+        Among ``opim-c, imm, hist, celf, degree, degree-discount, pagerank, kcore``; the first
         is the lead, whose seeds are the answer. Default ``opim-c`` alone.
     eps, l : float
-        IMM's and OPIM-C's accuracy and failure exponent.
+        IMM's, OPIM-C's and HIST's accuracy and failure exponent.
     mc_runs : int, optional
         Monte Carlo runs measuring each seed set; 0 skips the measurement. Default:
         10,000 when several methods are compared, else 0 (the lead method's own
@@ -360,6 +361,8 @@ def influencer_report(
                            threads=threads, progress=sub, backend=backend),
         "opim-c": lambda: opim_c(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
                                  threads=threads, progress=sub, backend=backend),
+        "hist": lambda: hist(graph, k, model=model_name, eps=eps, l=l, seed=entropy,
+                             threads=threads, progress=sub, backend=backend),
         "celf": lambda: celf(graph, k, model=model_name, runs=celf_runs, seed=entropy,
                              progress=sub),
         "degree": lambda: degree_ranking(graph, k),

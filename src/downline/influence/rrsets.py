@@ -47,10 +47,16 @@ def _chunk_state(entropy: int, stream: int, index: int) -> np.uint64:
 
 def sample_chunk(
     graph: Graph, model: Model, entropy: int, stream: int, index: int,
-    count: int = CHUNK_SIZE,
+    count: int = CHUNK_SIZE, stop: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Chunk ``index`` of ``stream``: ``(offsets, members)`` of ``count`` RR sets."""
-    return _sample(_shared_arrays(graph, model), _chunk_state(entropy, stream, index), count)
+    """Chunk ``index`` of ``stream``: ``(offsets, members)`` of ``count`` RR sets.
+
+    With ``stop`` (dense node indices, HIST's sentinel set) a set ends at the first of
+    those nodes it reaches and is stored as that node alone
+    (:func:`downline.influence._kernels.sample_ic_until`).
+    """
+    return _sample(_shared_arrays(graph, model), _chunk_state(entropy, stream, index), count,
+                   stop)
 
 
 _SHARED: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, Any]]] = (
@@ -77,23 +83,37 @@ def _shared_arrays(graph: Graph, model: Model) -> dict[str, Any]:
     return per_model[model]
 
 
-def _sample(shared: dict[str, Any], state: np.uint64, count: int) -> tuple[
-        np.ndarray, np.ndarray]:
+def _sample(shared: dict[str, Any], state: np.uint64, count: int,
+            stop: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    n = shared["n"]
+    if stop is None or len(stop) == 0:
+        if shared["model"] == "lt":
+            offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
+                                                     shared["rprobs"], n, count, state)
+        else:
+            offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
+                                                     shared["rprobs"], shared["logq"],
+                                                     n, count, state)
+        return offsets, members
+    mask = np.zeros(n, dtype=np.bool_)
+    mask[np.asarray(stop, dtype=np.int64)] = True
     if shared["model"] == "lt":
-        offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
-                                                 shared["rprobs"], shared["n"], count, state)
+        offsets, members, _ = _kernels.sample_lt_until(
+            shared["rindptr"], shared["rindices"], shared["rprobs"], n, count, state, mask)
     else:
-        offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
-                                                 shared["rprobs"], shared["logq"],
-                                                 shared["n"], count, state)
+        offsets, members, _ = _kernels.sample_ic_until(
+            shared["rindptr"], shared["rindices"], shared["rprobs"], shared["logq"], n,
+            count, state, mask)
     return offsets, members
 
 
-def _chunk_on_worker(shared: dict[str, Any], job: tuple[int, int, int]) -> tuple[
+def _chunk_on_worker(shared: dict[str, Any], job: tuple[Any, ...]) -> tuple[
         np.ndarray, np.ndarray]:
-    """One chunk of RR sets on an execution backend (same stream as :func:`sample_chunk`)."""
-    entropy, stream, index = job
-    return _sample(shared, _chunk_state(entropy, stream, index), CHUNK_SIZE)
+    """One chunk of RR sets on an execution backend (same stream as :func:`sample_chunk`):
+    ``job`` is ``(entropy, stream, index)``, or with a fourth item, the stopping nodes."""
+    entropy, stream, index = job[:3]
+    stop = job[3] if len(job) > 3 else None
+    return _sample(shared, _chunk_state(entropy, stream, index), CHUNK_SIZE, stop)
 
 
 class RRSets:
@@ -115,11 +135,15 @@ class RRSets:
         Sample the chunks there instead (a Dask cluster, say): the reverse CSR is
         broadcast to the workers once per graph and model, each chunk is one task, and
         the sets are gathered here in chunk order, so the collection is the same.
+    stop : array of int, optional
+        Dense indices of nodes at which every set stops (HIST's sentinel set): a set
+        that reaches one is stored as that node alone. Coverage of any seed set that
+        contains all of them is then the same as on full RR sets.
     """
 
     def __init__(
         self, graph: Graph, model: Model, entropy: int, stream: int = 0,
-        threads: int | None = None, backend: Any = None,
+        threads: int | None = None, backend: Any = None, stop: np.ndarray | None = None,
     ) -> None:
         self.graph = graph
         self.threads = default_threads(threads)
@@ -127,6 +151,7 @@ class RRSets:
         self.model = model
         self.entropy = entropy
         self.stream = stream
+        self.stop = None if stop is None or len(stop) == 0 else np.asarray(stop, np.int32)
         self._offsets = np.zeros(1024, dtype=np.int64)
         self._members = np.empty(1 << 16, dtype=np.int32)
         self._count = 0
@@ -170,7 +195,9 @@ class RRSets:
         if need <= 0:
             return
         shared = _shared_arrays(self.graph, self.model)  # built here, before threads share it
-        jobs = [(self.entropy, self.stream, i) for i in range(self._chunks, self._chunks + need)]
+        extra = () if self.stop is None else (self.stop,)
+        jobs = [(self.entropy, self.stream, i, *extra)
+                for i in range(self._chunks, self._chunks + need)]
         for offsets, members in self.backend.imap(_chunk_on_worker, shared, jobs):
             self._append(offsets, members)
             if progress is not None:

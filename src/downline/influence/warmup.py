@@ -16,6 +16,7 @@ def warmup() -> float:
     """Run every influence kernel once on a six-node graph; return the seconds taken.
 
     Covers RR-set sampling under IC (equal and unequal in-edge probabilities) and LT,
+    also stopped at a sentinel set (HIST),
     the inverted index, greedy coverage with and without its bound, coverage of a seed
     set, per-person reach, the downline counts and the core numbers of the heuristics.
 
@@ -26,6 +27,7 @@ def warmup() -> float:
     """
     from downline.graph import Graph
     from downline.influence.baselines import kcore_ranking
+    from downline.influence.hist import hist
     from downline.influence.imm import imm, opim_c
     from downline.influence.reach import reach
     from downline.influence.report import influencer_report
@@ -37,7 +39,9 @@ def warmup() -> float:
     for graph in (g, wc):
         opim_c(graph, 1, eps=0.5, seed=0, threads=1)
         imm(graph, 1, eps=0.5, seed=0, threads=1)
+        hist(graph, 4, eps=0.5, seed=0, threads=1)  # k = 4: a sentinel, stopped sets
     opim_c(wc, 1, model="lt", eps=0.5, seed=0, threads=1)
+    hist(wc, 4, model="lt", eps=0.5, seed=0, threads=1)
     reach(wc, rr_sets=10, seed=0, threads=1)
     kcore_ranking(wc, 1)
     influencer_report(wc, 1, seed=0)
