@@ -33,7 +33,7 @@ from downline.influence.imm import (
     _upper_bound,
     check_k,
 )
-from downline.influence.rrsets import CHUNK_SIZE, Model, RRSets, check_model
+from downline.influence.rrsets import CHUNK_SIZE, Model, RRSets, check_model, sample_chunk
 from downline.influence.seedset import SeedSet
 
 __all__ = ["hist"]
@@ -56,42 +56,87 @@ def _greedy_from(rr: RRSets, k: int, forced: np.ndarray) -> tuple[np.ndarray, in
     return seeds, int(covered), float(bound)
 
 
+_SENTINEL_START = 128
+"""RR sets of each phase-1 collection in its first round (then doubled)."""
+
+_SENTINEL_ROUNDS = 6
+"""At most this many phase-1 rounds: 128 to 4,096 sets per collection."""
+
+
+class _Flat:
+    """A phase-1 collection: chunks of ``sample_chunk`` with growing counts, appended."""
+
+    def __init__(self, graph: Graph, model: Model, entropy: int, stream: int) -> None:
+        self.graph, self.model, self.entropy, self.stream = graph, model, entropy, stream
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.count = 0
+
+    def extend(self, count: int) -> None:
+        offsets, members = sample_chunk(self.graph, self.model, self.entropy, self.stream,
+                                        len(self.parts), count)
+        self.parts.append((offsets, members))
+        self.count += count
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        members = np.concatenate([m for _, m in self.parts])
+        bases = np.cumsum([0] + [m.shape[0] for _, m in self.parts[:-1]])
+        offsets = np.concatenate([[0]] + [o[1:] + b for (o, _), b in zip(self.parts, bases,
+                                                                          strict=True)])
+        return offsets.astype(np.int64), members
+
+
 def _sentinel_set(
     graph: Graph, model: Model, k: int, eps1: float, delta1: float, entropy: int,
-    threads: int | None, backend: Any, track: _Tracker,
+    track: _Tracker,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Phase 1: the largest greedy prefix ``S_b`` (``b <= cap``) certified to reach
     ``(1 - (1 - 1/k)^b - eps1) OPT_k`` w.p. ``1 - delta1``, with its gains measured on
-    full RR sets independent of the choice."""
+    full RR sets independent of the choice.
+
+    Two collections of full RR sets, 128 each at first, doubled while the certified
+    ``b`` grows and is below ``cap`` (at most 6 rounds); the bounds take a union over
+    the rounds and the prefixes. Sampled here, in chunks of their own counts (phase 1
+    is small by design)."""
     n = graph.n
     cap, trivial = _sentinel_cap(k, eps1)
-    info: dict[str, Any] = {"rr_sets_sentinel": 0, "sentinel_cap": cap}
+    info: dict[str, Any] = {"rr_sets_sentinel": 0, "sentinel_cap": cap,
+                            "sentinel_trivial": trivial, "sentinel_rounds": 0}
     if cap == 0:
         return np.zeros(0, np.int32), np.zeros(0), info
-    choose = RRSets(graph, model, entropy, stream=0, threads=threads, backend=backend)
-    measure = RRSets(graph, model, entropy, stream=1, threads=threads, backend=backend)
-    track.expect(2 * CHUNK_SIZE)
-    choose.extend_to(CHUNK_SIZE, track)
-    measure.extend_to(CHUNK_SIZE, track)
-    # Greedy for all k seeds: its bound on OPT_k is tighter than after cap seeds.
-    seeds, _, bound = _greedy_from(choose, k, np.zeros(0, np.int32))
-    # delta1 / 2 for the upper bound, delta1 / 2 shared by the cap prefixes' lower bounds.
-    upper = _upper_bound(bound, len(choose), n, math.log(2.0 / delta1))
-    a_low = math.log(2.0 * cap / delta1)
-    counts, _ = measure.coverage_fraction(seeds[:cap])
-    covered = np.cumsum(counts)
-    b = 0
-    for size in range(cap, 0, -1):
-        target = 1.0 - (1.0 - 1.0 / k) ** size - eps1
-        if size <= trivial or target <= 0.0:
-            b = size
+    choose = _Flat(graph, model, entropy, 0)
+    measure = _Flat(graph, model, entropy, 1)
+    # delta1 / 2 for the upper bounds, delta1 / 2 for the prefixes' lower bounds.
+    a_up = math.log(2.0 * _SENTINEL_ROUNDS / delta1)
+    a_low = math.log(2.0 * _SENTINEL_ROUNDS * cap / delta1)
+    b, best, counts, seeds = 0, -1, np.zeros(0), np.zeros(0, np.int32)
+    for j in range(1, _SENTINEL_ROUNDS + 1):
+        more = _SENTINEL_START if j == 1 else choose.count
+        track.expect(2 * more)
+        choose.extend(more)
+        measure.extend(more)
+        track(2 * more)
+        offsets, members = choose.arrays()
+        iptr, ids = _kernels.invert(offsets, members, n)
+        # Greedy for all k seeds: its bound on OPT_k is tighter than after cap seeds.
+        seeds, _, _, bound = _kernels.greedy_max_coverage(offsets, members, iptr, ids, n,
+                                                          k, True)
+        upper = _upper_bound(float(bound), choose.count, n, a_up)
+        m_offsets, m_members = measure.arrays()
+        counts = _kernels.ordered_coverage(m_offsets, m_members, seeds[:cap], n)
+        covered = np.cumsum(counts)
+        b = trivial
+        for size in range(cap, trivial, -1):
+            target = 1.0 - (1.0 - 1.0 / k) ** size - eps1
+            if target <= 0.0 or (_lower_bound(float(covered[size - 1]), measure.count, n,
+                                              a_low) >= target * upper):
+                b = size
+                break
+        info.update(rr_sets_sentinel=choose.count + measure.count, sentinel_rounds=j,
+                    sentinel_opt_upper_bound=upper)
+        if b >= cap or b <= best:
             break
-        if _lower_bound(float(covered[size - 1]), len(measure), n, a_low) >= target * upper:
-            b = size
-            break
-    info.update(rr_sets_sentinel=len(choose) + len(measure), sentinel_trivial=trivial,
-                sentinel_opt_upper_bound=upper)
-    return seeds[:b].copy(), counts[:b] * (n / len(measure)), info
+        best = b
+    return seeds[:b].astype(np.int32), counts[:b] * (n / measure.count), info
 
 
 def hist(
@@ -156,11 +201,13 @@ def hist(
     ``delta = n^-l`` and ``eps`` are split between the phases as the papers do:
     ``eps1 = eps / 2`` and ``delta / 2`` each.
 
-    Phase 1 samples two collections of 4,096 full RR sets, runs greedy for ``k`` seeds
-    on the first (for OPIM-C's upper bound on ``OPT_k``) and keeps the longest prefix
-    ``S_b``, ``b <= max(k / 4, b0)``, whose lower bound on the second certifies
+    Phase 1 samples two collections of full RR sets (128 each, doubled while the
+    certified size grows, at most 4,096), runs greedy for ``k`` seeds on the first (for
+    OPIM-C's upper bound on ``OPT_k``) and keeps the longest prefix ``S_b``, ``b <=
+    max(k / 4, b0)`` and below ``k``, whose lower bound on the second certifies
     ``sigma(S_b) >= (1 - (1 - 1/k)^b - eps1) OPT_k``; ``b0`` is the largest size where
-    that target is not positive, met by any set. (A union bound over the prefixes.)
+    that target is not positive, met by any set. (A union bound over the rounds and
+    the prefixes.) Phase 1 samples in this process, on one thread.
 
     Phase 2 is OPIM-C on RR sets that stop at ``S_b``, with greedy starting from
     ``S_b``: such sets give every seed set containing ``S_b`` its true coverage, so
@@ -202,7 +249,7 @@ def hist(
     eps1 = eps / 2.0
     track = _Tracker(progress)
     sentinel, sentinel_gains, info = _sentinel_set(
-        graph, model_name, k, eps1, delta / 2.0, entropy, threads, backend, track)
+        graph, model_name, k, eps1, delta / 2.0, entropy, track)
     b = len(sentinel)
 
     # Phase 2: OPIM-C on RR sets stopped at the sentinels, greedy on top of them.
