@@ -33,6 +33,8 @@ import pandas as pd
 from scipy import sparse, stats
 from scipy.sparse import csgraph
 
+from downline.adoption import _kernels
+from downline.adoption.exposure import _logit_mle
 from downline.adoption.network import DiffusionNetwork
 from downline.errors import InputError, ParameterError
 from downline.graph.exposure import flagged_share, flagged_share_by_period
@@ -914,7 +916,6 @@ def diffusion_regression(
             x = np.column_stack([x, (used_cols == k).astype(np.float64)])
     if y.size == 0 or y.sum() in (0, y.size):
         raise InputError("no variation in adoption among the rows used: nothing to fit")
-    from downline.adoption.exposure import _logit_mle
 
     beta, cov, ll, converged, message = _logit_mle(x, y)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
@@ -958,8 +959,6 @@ def rewire_swap(adjacency: sparse.spmatrix, n_swaps: int, *,
     >>> bool((abs(b).sum(axis=1) > 0).sum() == (abs(a).sum(axis=1) > 0).sum())
     True
     """
-    from downline.adoption import _kernels
-
     a = sparse.csr_matrix(adjacency).tocoo()
     keep = a.row != a.col
     src = a.row[keep].astype(np.int64)

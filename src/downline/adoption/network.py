@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from downline.common.tables import read_table
 from downline.errors import FormatError, InputError, ParameterError
 
 __all__ = ["DiffusionNetwork", "read_diffusion_network"]
@@ -582,8 +583,6 @@ def _read_table(path: Path) -> pd.DataFrame:
 
     Cells stay text (ids such as ``007`` are not numbers); the index is the file line.
     """
-    from downline.common.tables import read_table
-
     frame = read_table(path, types="string").to_pandas()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     for c in frame.columns:

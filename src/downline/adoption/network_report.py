@@ -183,6 +183,7 @@ def network_layout(net: DiffusionNetwork, *, seed: int = 1,
     >>> network_layout(net).shape
     (3, 2)
     """
+    # lazy: networkx costs 0.3 s; only the layout needs it
     import networkx as nx
 
     if net.n > max_nodes:

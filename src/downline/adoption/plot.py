@@ -24,10 +24,12 @@ __all__ = ["plot_bass", "plot_categories", "plot_diffusion"]
 
 def _pyplot() -> Any:
     try:
+        # lazy: matplotlib costs 0.5 s; only plots need it (and it may be absent)
         import matplotlib
     except ModuleNotFoundError:  # pragma: no cover - depends on the install
         raise ParameterError("plots need matplotlib: pip install matplotlib") from None
     matplotlib.use("Agg")
+    # lazy: pyplot after matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
