@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 import numpy as np
+import psutil
 
 from downline.common.limits import require_memory
 from downline.common.progress import Progress
@@ -108,8 +109,6 @@ def _require_rr_memory(sets: float, per_set: float, indexed: float, what: str) -
 
 def _rr_memory_limit() -> float:
     """Half of the memory available now: above it, IMM keeps its RR sets on the workers."""
-    import psutil
-
     return psutil.virtual_memory().available / 2.0
 
 

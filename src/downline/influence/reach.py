@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from downline.common.progress import Progress
 from downline.common.rng import root_seed
@@ -67,8 +68,6 @@ class Reach:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per node, largest reach first: node, reach, stderr, 95% interval."""
-        import pandas as pd
-
         frame = pd.DataFrame(
             {
                 "node": pd.Series(self.labels, dtype=object),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from downline.cascade import spread
 from downline.common.progress import Progress
@@ -116,8 +117,6 @@ class InfluencerReport:
 
     def overlap(self) -> pd.DataFrame:
         """Number of seeds each pair of methods shares (the diagonal is ``k``)."""
-        import pandas as pd
-
         sets = {m: set(s.seeds) for m, s in self.seed_sets.items()}
         return pd.DataFrame(
             [[len(sets[a] & sets[b]) for b in sets] for a in sets],
@@ -128,8 +127,6 @@ class InfluencerReport:
         """One row per method: Monte Carlo spread with its 95% interval and runs (NaN and
         0 when not measured), the method's own estimate and lower bound, seconds, and
         overlap with the lead seed set."""
-        import pandas as pd
-
         lead = set(self.seeds)
         rows = []
         for m, s in self.seed_sets.items():
@@ -150,8 +147,6 @@ class InfluencerReport:
 
     def seeds_frame(self) -> pd.DataFrame:
         """One row per method and seed: rank, seed, gain, score, frontline, downline."""
-        import pandas as pd
-
         frames = []
         for m, s in self.seed_sets.items():
             f = s.to_frame()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,8 +74,6 @@ class SeedSet:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per seed: rank, seed, index, gain, cumulative spread, score."""
-        import pandas as pd
-
         gains = np.asarray(self.gains, dtype=np.float64)
         frame = pd.DataFrame(
             {

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import time
 
+from downline.graph import Graph
+from downline.influence.baselines import kcore_ranking
+from downline.influence.hist import hist
+from downline.influence.imm import imm, opim_c
+from downline.influence.reach import reach
+from downline.influence.report import influencer_report
+
 __all__ = ["warmup"]
 
 
@@ -25,13 +32,6 @@ def warmup() -> float:
     >>> warmup() >= 0.0
     True
     """
-    from downline.graph import Graph
-    from downline.influence.baselines import kcore_ranking
-    from downline.influence.hist import hist
-    from downline.influence.imm import imm, opim_c
-    from downline.influence.reach import reach
-    from downline.influence.report import influencer_report
-
     t0 = time.perf_counter()
     g = Graph.from_edges([0, 0, 1, 2, 3, 4, 4], [1, 2, 2, 3, 4, 5, 1],
                          probs=[0.5, 0.4, 0.3, 0.5, 0.6, 0.7, 0.2])
