@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
+import pandas as pd
 
 from downline.cascade import _kernels
 from downline.cascade.models import Migration, check_lt_weights, lt_in_weights, model_name
@@ -430,8 +431,6 @@ def _aggregate(
 
 
 def _steps_table(graph: Graph, task: ChunkTask, events: np.ndarray) -> pd.DataFrame:
-    import pandas as pd
-
     mean = events.mean(axis=0)
     moved = mean[:, _kernels.EV_MOVED]
     d_old = mean[:, _kernels.EV_DROPPED_OLD]
@@ -455,8 +454,6 @@ def _steps_table(graph: Graph, task: ChunkTask, events: np.ndarray) -> pd.DataFr
 
 def _first_movers_table(graph: Graph, task: ChunkTask, extra: dict[str, np.ndarray]
                         ) -> pd.DataFrame:
-    import pandas as pd
-
     k = int(task.seeds.shape[0])
     assert task.owner is not None
     territory = np.bincount(task.owner[task.owner >= 0], minlength=k)[:k] - 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,8 +116,6 @@ class SpreadEstimate:
 
     def to_frame(self) -> pd.DataFrame:
         """The mean adoption curve: columns ``step, adopters, new_adopters``."""
-        import pandas as pd
-
         new = np.diff(self.curve, prepend=0.0)
         return pd.DataFrame(
             {"step": np.arange(self.curve.shape[0]), "adopters": self.curve, "new_adopters": new}
@@ -124,8 +123,6 @@ class SpreadEstimate:
 
 
 def _empty_frame() -> pd.DataFrame:
-    import pandas as pd  # with the first migration result, not with this module
-
     return pd.DataFrame()
 
 

@@ -180,6 +180,7 @@ def available_memory() -> int:
         pass
     if avail is None:
         try:
+            # lazy: only where /proc/meminfo is missing (and psutil may be too)
             import psutil
 
             avail = int(psutil.virtual_memory().available)

@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import io
 import lzma
@@ -340,8 +341,6 @@ def split_fields(line: str, delimiter: str, quote: bool = False) -> list[str]:
     if delimiter == " ":
         return line.split()
     if quote and '"' in line:
-        import csv
-
         try:
             row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
         except (csv.Error, StopIteration):
@@ -608,6 +607,7 @@ class Table:
 
     def to_pandas(self) -> Any:
         """A DataFrame of the columns (index: the file line of each row)."""
+        # lazy: pandas costs 0.3 s; the reader returns arrays
         import pandas as pd
 
         frame = pd.DataFrame({n: c.to_pandas() for n, c in zip(self.names, self.columns,
@@ -908,8 +908,6 @@ def _split_quoted(data: pa.Array, d: Dialect, p: Path, numbers: np.ndarray,
                 for c in table.columns]
         return cols, np.full(len(row_numbers), table.num_columns, dtype=np.int64), row_numbers
     # Find the line at fault with Python's csv module (only on this error path).
-    import csv
-
     expected = None
     texts = data.to_pylist()
     rows_text = []
@@ -1202,6 +1200,7 @@ def read_parquet_frame(path: str | os.PathLike[str], *, limits: Limits | None = 
     >>> read_parquet_frame(p)["a"].tolist()
     [1, 2]
     """
+    # lazy: pyarrow.parquet costs 60 ms; only Parquet files need it
     import pyarrow.parquet as pq
 
     lim = default_limits(limits)

@@ -379,6 +379,7 @@ class Graph:
     def edges(self) -> pd.DataFrame:
         """The edge list as a DataFrame with columns ``source, target, p`` (labels)."""
         src = np.repeat(np.arange(self.n, dtype=np.int64), self.out_degree())
+        # lazy: pandas costs 0.3 s; graph does not need it otherwise
         import pandas as pd
 
         return pd.DataFrame(

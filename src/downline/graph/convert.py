@@ -99,6 +99,7 @@ def to_networkx(graph: Graph, *, weight: str = "p") -> nx.DiGraph:
     >>> round(to_networkx(g)["a"]["b"]["p"], 3)
     0.3
     """
+    # lazy: networkx costs 0.3 s; only the conversion needs it
     import networkx as nx
 
     multi = graph.meta.get("duplicates") == "keep" and graph.meta.get("duplicates_found", 0)

@@ -157,6 +157,7 @@ def read_graph(
             limits=limits, **policies,
         )
     elif fmt in ("graphml", "gexf"):
+        # lazy: networkx costs 0.3 s; only its own formats need it
         import networkx as nx
 
         reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf

@@ -339,6 +339,7 @@ class TemporalGraph:
             Columns ``source``, ``target`` (the user's ids), ``time``, ``events`` (how
             many events the pair has), ordered by first time.
         """
+        # lazy: pandas costs 0.3 s; graph does not need it otherwise
         import pandas as pd
 
         n = max(self.number_of_nodes(), 1)
@@ -385,6 +386,7 @@ class TemporalGraph:
 
     def edges(self) -> Any:
         """The events as a DataFrame: ``source``, ``target``, ``time`` (and ``p``)."""
+        # lazy: pandas costs 0.3 s; graph does not need it otherwise
         import pandas as pd
 
         frame = pd.DataFrame({"source": self.labels[self.src], "target": self.labels[self.dst],
