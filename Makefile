@@ -6,6 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast lint bench clean
 
+# Debian packages the tests and the demo need (scripts/ensure-debian.sh installs them when
+# the check fails): Chromium for the browser tests, Tesseract and its English data for OCR.
+ENSURE_CHROMIUM := sh scripts/ensure-debian.sh --have '[ -x /usr/bin/chromium ]' chromium
+ENSURE_TESSERACT := sh scripts/ensure-debian.sh \
+	--have 'command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng' \
+	tesseract-ocr tesseract-ocr-eng
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -15,13 +22,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	sh scripts/ensure-tesseract.sh
+	$(ENSURE_TESSERACT)
 	$(BIN)/downline warmup
 	$(BIN)/downline demo
 
 test: $(STAMP)
-	sh scripts/ensure-chromium.sh
-	sh scripts/ensure-tesseract.sh
+	$(ENSURE_CHROMIUM)
+	$(ENSURE_TESSERACT)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/downline warmup

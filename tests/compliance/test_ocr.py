@@ -14,11 +14,11 @@ from downline.store import ComplianceLedger
 
 from .conftest import posts
 
+INSTALL = "sh scripts/ensure-debian.sh tesseract-ocr tesseract-ocr-eng"
 if not ocr_available():
     if os.environ.get("CI"):
-        pytest.fail("tesseract is missing; run scripts/ensure-tesseract.sh (make test does)",
-                    pytrace=False)
-    pytest.skip("tesseract is missing; run scripts/ensure-tesseract.sh", allow_module_level=True)
+        pytest.fail(f"tesseract is missing; run {INSTALL} (make test does)", pytrace=False)
+    pytest.skip(f"tesseract is missing; run {INSTALL}", allow_module_level=True)
 
 
 def statement(path: Path) -> Path:

@@ -1,6 +1,6 @@
 """Browser tests: the real server (uvicorn, loopback, free port) and Debian's headless Chromium.
 
-Chromium comes from the system (``scripts/ensure-chromium.sh`` installs Debian's
+Chromium comes from the system (``scripts/ensure-debian.sh`` installs Debian's
 package); Playwright only drives it, it never downloads a browser. Screenshots go to
 ``test-artifacts/screenshots/``.
 """
@@ -88,7 +88,7 @@ class Server:
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright."""
     if not Path(CHROMIUM).exists():
-        message = (f"{CHROMIUM} is missing; run scripts/ensure-chromium.sh "
+        message = (f"{CHROMIUM} is missing; run sh scripts/ensure-debian.sh chromium "
                    "(make test does it)")
         if os.environ.get("CI"):
             pytest.fail(message)

@@ -2,7 +2,7 @@
 
 Earnings claims often travel as pictures (commission statements, paycheck screenshots);
 the text in the picture is the claim, and it is screened like a caption. The Tesseract
-engine is Debian's ``tesseract-ocr`` package, installed by ``scripts/ensure-tesseract.sh``
+engine is Debian's ``tesseract-ocr`` package, installed by ``scripts/ensure-debian.sh``
 (``make test`` and ``make demo`` run it).
 """
 
@@ -30,6 +30,7 @@ def ocr_available() -> bool:
     True
     """
     try:
+        # lazy: OCR is optional at run time: this checks whether it is installed
         import pytesseract  # noqa: F401
     except ImportError:
         return False
@@ -69,12 +70,14 @@ def image_text(path: str | PathLike[str], *, lang: str = "eng", timeout: float =
     >>> "COMMISSION" in image_text(path)  # doctest: +SKIP
     True
     """
+    # lazy: PIL and pytesseract (which brings pandas) only for image posts
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
     if not path.is_file():
         raise ComplianceError("image file not found", path=path, field="image")
     try:
+        # lazy: pytesseract brings pandas; only image posts need it
         import pytesseract
     except ImportError as exc:
         raise ComplianceError("pytesseract is not installed (pip install pytesseract)",
@@ -103,7 +106,7 @@ def image_text(path: str | PathLike[str], *, lang: str = "eng", timeout: float =
         text = pytesseract.image_to_string(image, lang=lang, timeout=timeout)
     except pytesseract.TesseractNotFoundError as exc:
         raise ComplianceError("the Tesseract OCR engine is not installed; run "
-                              "scripts/ensure-tesseract.sh (apt-get install tesseract-ocr)",
+                              "sh scripts/ensure-debian.sh tesseract-ocr tesseract-ocr-eng",
                               field="image") from exc
     except (pytesseract.TesseractError, RuntimeError) as exc:
         raise ComplianceError(f"OCR failed ({str(exc).strip()[:200]})", path=path,
