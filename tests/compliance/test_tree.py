@@ -11,7 +11,6 @@ from downline.compliance.tree import (
     downline_counts,
     leg_index,
     qualified_upline,
-    upline_pairs,
     wilson,
 )
 from downline.genealogy import RANKS, generate_genealogy
@@ -29,15 +28,6 @@ def _walk(gen, i):
         out.append((j, d))
         j, d = int(gen.parent[j]), d + 1
     return out
-
-
-def test_upline_pairs_match_a_walk(gen) -> None:
-    rng = np.random.default_rng(0)
-    idx = rng.integers(gen.n, size=500)
-    items, ups, dist = upline_pairs(gen, idx)
-    got = sorted(zip(items.tolist(), ups.tolist(), dist.tolist(), strict=True))
-    want = sorted((k, j, d) for k, i in enumerate(idx) for j, d in _walk(gen, int(i)))
-    assert got == want
 
 
 def test_downline_counts_match_a_walk(gen) -> None:

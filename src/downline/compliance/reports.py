@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.compliance.library import library_items, share_diff
 from downline.compliance.tree import (
     downline_counts,
     leg_index,
     member_index,
-    upline_pairs,
     wilson,
 )
 from downline.errors import ComplianceError
@@ -266,7 +266,7 @@ def _leaders(gen: Genealogy, idx: np.ndarray, v: np.ndarray, top: int, level: fl
     chosen = np.argsort(-down_v, kind="stable")[:top]
     chosen = chosen[down_v[chosen] > 0]
     bad = idx[v > 0]
-    _, ups, dist = upline_pairs(gen, bad)
+    _, ups, dist = gen.upline_pairs(bad)
     dist_sum = np.bincount(ups, weights=dist, minlength=gen.n)
     in_top = np.isin(ups, chosen)
     hist = pd.DataFrame({"u": ups[in_top], "d": dist[in_top]}).value_counts().sort_index()
@@ -345,8 +345,6 @@ def share_report(ws: Workspace, genealogy: str, gen: Genealogy, *, edits: int = 
     --------
     See ``docs/compliance.md``.
     """
-    from downline.compliance.library import library_items, share_diff
-
     ledger = ComplianceLedger(ws)
     posts = ledger.posts(genealogy)
     items = library_items(ws, genealogy)

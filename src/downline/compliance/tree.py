@@ -1,8 +1,10 @@
-"""Where a post sits in the sponsor tree: member index, leg, uplines, downline counts.
+"""Where a post sits in the sponsor tree: member index, leg, qualified upline, downline counts.
 
-Every function works on whole arrays of member indices at once, through the tree's
-pre-order (Euler tour) arrays ``tin`` and ``subtree_size`` and its ``parent`` array; none
-walks the tree per post in Python. Rates and their intervals are here too.
+Every function works on whole arrays of member indices at once; none walks the tree per
+post in Python. Uplines come from the genealogy's own vectorised lookups
+(:meth:`Genealogy.upline_on_level`, :meth:`Genealogy.upline_pairs`,
+:meth:`Genealogy.nearest_upline`); what is compliance's own is which upline a case goes
+to. Rates and their intervals are here too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ __all__ = [
     "leg_index",
     "member_index",
     "qualified_upline",
-    "upline_pairs",
     "wilson",
 ]
 
@@ -39,7 +40,7 @@ def member_index(gen: Genealogy, members: Sequence[object]) -> np.ndarray:
 
 
 def leg_index(gen: Genealogy, idx: np.ndarray) -> np.ndarray:
-    """The leg of each member: their ancestor on level 1 below a founder (the founders'
+    """The leg of each member: their upline on level 1 below a founder (the founders'
     frontline); a founder is their own leg.
 
     Examples
@@ -51,54 +52,8 @@ def leg_index(gen: Genealogy, idx: np.ndarray) -> np.ndarray:
     [0, 1, 1, 3]
     """
     idx = np.asarray(idx, dtype=np.int64)
-    heads = np.flatnonzero(gen.depth == 1)
-    heads = heads[np.argsort(gen.tin[heads])]
-    out = idx.copy()
-    if heads.size == 0 or idx.size == 0:
-        return out
-    starts = gen.tin[heads].astype(np.int64)
-    pos = np.searchsorted(starts, gen.tin[idx], side="right") - 1
-    ok = pos >= 0
-    head = heads[np.where(ok, pos, 0)]
-    inside = ok & (gen.tin[idx] < starts[np.where(ok, pos, 0)] + gen.subtree_size[head])
-    out[inside] = head[inside]
-    return out
-
-
-def upline_pairs(gen: Genealogy, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (item, upline, distance) triple: for item ``k`` of member ``idx[k]``, each of
-    the member's uplines and how many levels above them it is (1 = the sponsor).
-
-    One vectorised step per level of the tree (the tree's depth, not the items, sets the
-    number of steps).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3],
-    ...     "sponsor_id": [None, 1, 2], "joined_at": ["2024-01-01"] * 3}))
-    >>> [a.tolist() for a in upline_pairs(gen, np.array([2]))]
-    [[0, 0], [1, 0], [1, 2]]
-    """
-    idx = np.asarray(idx, dtype=np.int64)
-    items, ups, dists = [], [], []
-    rows = np.arange(idx.size, dtype=np.int64)
-    cur = gen.parent[idx].astype(np.int64)
-    distance = 1
-    while rows.size:
-        alive = cur >= 0
-        rows, cur = rows[alive], cur[alive]
-        if not rows.size:
-            break
-        items.append(rows)
-        ups.append(cur)
-        dists.append(np.full(rows.size, distance, dtype=np.int32))
-        cur = gen.parent[cur].astype(np.int64)
-        distance += 1
-    if not items:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.int32)
-    return np.concatenate(items), np.concatenate(ups), np.concatenate(dists)
+    head = gen.upline_on_level(idx, 1)
+    return np.where(head >= 0, head, idx)
 
 
 def downline_counts(gen: Genealogy, idx: np.ndarray, weights: np.ndarray | None = None
@@ -147,17 +102,6 @@ def qualified_upline(gen: Genealogy, idx: np.ndarray, rank_order: Sequence[str],
     need = level.get(qualified_rank, len(rank_order))
     member_level = np.array([level.get(r, -1) for r in gen.rank.tolist()], dtype=np.int64)
     qualified = (member_level >= need) & np.isnat(gen.left_at)
-    out = np.full(idx.size, -1, dtype=np.int64)
-    cur = sponsor.copy()
-    todo = cur >= 0
-    last = cur.copy()
-    while todo.any():
-        hit = todo & qualified[np.where(cur >= 0, cur, 0)]
-        out[hit] = cur[hit]
-        todo &= ~hit
-        last = np.where(todo, cur, last)
-        cur = np.where(todo, gen.parent[np.where(cur >= 0, cur, 0)], cur)
-        todo &= cur >= 0
-    missing = (out < 0) & (sponsor >= 0)
-    out[missing] = last[missing]
-    return out
+    out = gen.nearest_upline(idx, qualified)
+    founder = gen.upline_on_level(idx, 0)
+    return np.where((out < 0) & (sponsor >= 0), founder, out)

@@ -96,6 +96,7 @@ class Genealogy:
 
     __slots__ = (
         "_index",
+        "_levels",
         "child_offsets",
         "children",
         "depth",
@@ -129,6 +130,7 @@ class Genealogy:
     root_index: np.ndarray
     source: str | None
     _index: pd.Index | None
+    _levels: tuple[np.ndarray, np.ndarray] | None
 
     def __init__(self) -> None:
         raise TypeError("build a Genealogy with read_genealogy() or Genealogy.from_frame()")
@@ -228,6 +230,7 @@ class Genealogy:
             object.__setattr__(self, name, value)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "_index", None)
+        object.__setattr__(self, "_levels", None)
         return self
 
     def _replace(self, **values: Any) -> Genealogy:
@@ -303,12 +306,8 @@ class Genealogy:
     def upline(self, member: Hashable) -> np.ndarray:
         """Ids of ``member``'s sponsor, their sponsor, ... up to the root."""
         i = self.index_of(member)
-        chain = []
-        p = int(self.parent[i])
-        while p >= 0:
-            chain.append(p)
-            p = int(self.parent[p])
-        return self.ids[np.asarray(chain, dtype=np.int64)]
+        distance = np.arange(1, int(self.depth[i]) + 1)
+        return self.ids[self.upline_at(np.full(distance.size, i), distance)]
 
     def frontline(self, member: Hashable) -> np.ndarray:
         """Ids of the members ``member`` recruited directly."""
@@ -319,6 +318,169 @@ class Genealogy:
         """The id of ``member``'s sponsor, or None for a root."""
         p = int(self.parent[self.index_of(member)])
         return None if p < 0 else _plain(self.ids[p])
+
+    # -- uplines of many members at once (dense indices) -------------------------------
+
+    def _level_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Members sorted by (level, pre-order position), and those keys.
+
+        The upline of ``x`` on level ``d`` is the member of level ``d`` that comes last
+        in pre-order at or before ``x``: every later member of that level before ``x``
+        would sit inside that upline's downline, where levels are deeper. So one binary
+        search in this table answers a level-ancestor query.
+        """
+        if self._levels is None:
+            members = self.order[np.argsort(self.depth[self.order], kind="stable")]
+            keys = self.depth[members].astype(np.int64) * max(self.n, 1) + self.tin[members]
+            members.flags.writeable = False
+            keys.flags.writeable = False
+            object.__setattr__(self, "_levels", (keys, members))
+        assert self._levels is not None
+        return self._levels
+
+    def _indices(self, idx: Any) -> np.ndarray:
+        idx = np.asarray(idx, dtype=np.int64)
+        if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= self.n):
+            raise ParameterError(f"member indices must lie in 0 .. {self.n - 1}",
+                                 field="idx")
+        return idx
+
+    def upline_on_level(self, idx: Any, level: Any) -> np.ndarray:
+        """Each member's upline on ``level`` of the tree, by dense index.
+
+        Parameters
+        ----------
+        idx : array_like of int
+            Dense member indices (see :meth:`index_of`).
+        level : int or array_like of int
+            0 is the member's root, 1 the root's frontline (the member's leg), ...;
+            one level for all, or one per member.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 index of the upline on that level (the member itself when it is on
+            that level), -1 where the member is above the level (or the level is
+            negative).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3, 4],
+        ...     "sponsor_id": [None, 1, 2, 1], "joined_at": ["2024-01-01"] * 4}))
+        >>> gen.upline_on_level([0, 1, 2, 3], 1).tolist()
+        [-1, 1, 1, 3]
+        """
+        idx = self._indices(idx)
+        level = np.broadcast_to(np.asarray(level, dtype=np.int64), idx.shape)
+        keys, members = self._level_table()
+        ok = (level >= 0) & (level <= self.depth[idx])
+        query = np.where(ok, level, 0) * max(self.n, 1) + self.tin[idx]
+        pos = np.searchsorted(keys, query, side="right") - 1
+        return np.where(ok, members[np.maximum(pos, 0)], -1).astype(np.int64)
+
+    def upline_at(self, idx: Any, distance: Any = 1) -> np.ndarray:
+        """Each member's upline ``distance`` levels above them, by dense index.
+
+        Parameters
+        ----------
+        idx : array_like of int
+            Dense member indices.
+        distance : int or array_like of int
+            1 is the sponsor, 2 the sponsor's sponsor, ... (0 the member itself); one
+            distance for all, or one per member.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 index of that upline, -1 where the member has fewer uplines.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3],
+        ...     "sponsor_id": [None, 1, 2], "joined_at": ["2024-01-01"] * 3}))
+        >>> gen.upline_at([2, 2, 2, 0], [1, 2, 3, 1]).tolist()
+        [1, 0, -1, -1]
+        """
+        idx = self._indices(idx)
+        distance = np.broadcast_to(np.asarray(distance, dtype=np.int64), idx.shape)
+        if distance.size and int(distance.min()) < 0:
+            raise ParameterError("distance must be 0 or more", field="distance")
+        return self.upline_on_level(idx, self.depth[idx].astype(np.int64) - distance)
+
+    def upline_pairs(self, idx: Any, max_distance: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (item, upline, distance) triple for the members ``idx``.
+
+        For item ``k`` (member ``idx[k]``), one triple per upline of that member, with
+        how many levels above the member it is (1 = the sponsor), up to
+        ``max_distance`` levels when given. Items come in order, each item's uplines
+        from the sponsor up.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``item`` (int64 position in ``idx``), ``upline`` (int64 dense index) and
+            ``distance`` (int32).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3],
+        ...     "sponsor_id": [None, 1, 2], "joined_at": ["2024-01-01"] * 3}))
+        >>> [a.tolist() for a in gen.upline_pairs([2, 1])]
+        [[0, 0, 1], [1, 0, 0], [1, 2, 1]]
+        """
+        idx = self._indices(idx)
+        counts = self.depth[idx].astype(np.int64)
+        if max_distance is not None:
+            counts = np.minimum(counts, max(int(max_distance), 0))
+        items = np.repeat(np.arange(idx.size, dtype=np.int64), counts)
+        starts = np.cumsum(counts) - counts
+        distance = np.arange(items.size, dtype=np.int64) - np.repeat(starts, counts) + 1
+        ups = self.upline_at(idx[items], distance)
+        return items, ups, distance.astype(np.int32)
+
+    def nearest_upline(self, idx: Any, where: Any) -> np.ndarray:
+        """Each member's nearest upline (the sponsor first) for whom ``where`` holds.
+
+        Parameters
+        ----------
+        idx : array_like of int
+            Dense member indices.
+        where : array_like of bool
+            One flag per member of the tree (length :attr:`n`).
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 index of that upline, -1 where no upline is flagged.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3],
+        ...     "sponsor_id": [None, 1, 2], "joined_at": ["2024-01-01"] * 3}))
+        >>> gen.nearest_upline([2, 1, 0], [True, False, False]).tolist()
+        [0, 0, -1]
+        """
+        idx = self._indices(idx)
+        where = np.asarray(where, dtype=bool)
+        if where.shape != (self.n,):
+            raise ParameterError(f"where needs one flag per member ({self.n})",
+                                 field="where")
+        out = np.full(idx.size, -1, dtype=np.int64)
+        # One vectorised step per level, over the members still looking.
+        rows = np.arange(idx.size, dtype=np.int64)
+        cur = self.parent[idx].astype(np.int64)
+        while rows.size:
+            alive = cur >= 0
+            rows, cur = rows[alive], cur[alive]
+            hit = where[cur]
+            out[rows[hit]] = cur[hit]
+            rows, cur = rows[~hit], self.parent[cur[~hit]].astype(np.int64)
+        return out
 
     def _downline_slice(self, i: int) -> np.ndarray:
         start = int(self.tin[i])
