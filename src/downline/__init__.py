@@ -11,6 +11,7 @@ numba and pyarrow) are imported on first use, so the command line starts fast.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from downline.errors import DownlineError, InputError
@@ -26,8 +27,6 @@ _LAZY = {"Graph": "downline.graph", "read_graph": "downline.graph"}
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value

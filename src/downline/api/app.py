@@ -37,6 +37,8 @@ from downline.errors import (
     StoreError,
     WorkspaceBusyError,
 )
+from downline.store import default_workspace_path
+from downline.web import DashboardHooks, mount_api_docs, mount_dashboard
 
 __all__ = ["create_app"]
 
@@ -188,8 +190,6 @@ def create_app(
     ...     client.get("/api/health").json()["status"]
     'ok'
     """
-    from downline.store import default_workspace_path
-
     path = Path(workspace) if workspace is not None else default_workspace_path()
     if job_memory_limit is None:
         job_memory_limit = default_memory_limit()
@@ -231,6 +231,7 @@ def create_app(
     app.state.screen_batcher = ScreenBatcher()
     _install_error_handlers(app)
 
+    # lazy: the routers load every area (sklearn, DuckDB: 2 s); `downline.api` alone does not
     from downline.api.routers import (
         adoption,
         cascade,
@@ -251,7 +252,6 @@ def create_app(
     for module in (workspace_router, genealogy, influence, cascade, adoption, diffusion,
                    pitch, compliance, jobs):
         app.include_router(module.router, dependencies=protected)
-    from downline.web import DashboardHooks, mount_api_docs, mount_dashboard
 
     mount_api_docs(app, openapi_url="/api/openapi.json", docs_url="/api/docs")
     if dashboard:

@@ -24,6 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import psutil
+
 from downline.common.progress import Progress
 from downline.errors import DownlineError
 
@@ -50,15 +52,11 @@ class Cancelled(Exception):
 
 def resident_bytes() -> int:
     """Resident memory of this process, in bytes."""
-    import psutil
-
     return int(psutil.Process().memory_info().rss)
 
 
 def default_memory_limit() -> int:
     """1.5 GiB, or half of the machine's memory when that is less."""
-    import psutil
-
     return int(min(1.5 * 2**30, psutil.virtual_memory().total / 2))
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from os import PathLike
 from typing import Any
 
+from downline.data import sample_path
+from downline.genealogy import read_genealogy
+from downline.graph import read_graph
 from downline.store import Workspace
 
 __all__ = ["SAMPLE_GENEALOGY", "SAMPLE_NETWORK", "add_samples", "prepare_sample_workspace"]
@@ -47,10 +50,6 @@ def add_samples(ws: Workspace) -> dict[str, Any]:
     >>> first["added"], again["added"]
     (['email-Eu-core', 'sample-company'], [])
     """
-    from downline.data import sample_path
-    from downline.genealogy import read_genealogy
-    from downline.graph import read_graph
-
     added = []
     if SAMPLE_NETWORK not in set(ws.networks()["name"]):
         graph = read_graph(sample_path(), name=SAMPLE_NETWORK)

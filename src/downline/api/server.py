@@ -22,6 +22,7 @@ from downline.api._settings import (
     check_bind,
     is_loopback,
 )
+from downline.api.app import create_app
 
 __all__ = ["DEFAULT_HEADER_TIMEOUT", "serve", "server_url", "uvicorn_config"]
 
@@ -106,10 +107,12 @@ def uvicorn_config(app: Any, host: str = "127.0.0.1", port: int = 8000, *,
         Keep-alive timeout 5 s, no server header, no proxy headers, at most 200 open
         connections (503 beyond), and the header deadline.
     """
+    # lazy: uvicorn costs 0.25 s; only serving needs it
     import uvicorn
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     try:
+        # lazy: uvicorn and its optional httptools only for serving
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
         base: type[asyncio.Protocol] = HttpToolsProtocol
@@ -159,9 +162,8 @@ def serve(
     log_level : str
         uvicorn's log level.
     """
+    # lazy: uvicorn costs 0.25 s; only serving needs it
     import uvicorn
-
-    from downline.api.app import create_app
 
     check_bind(host, token, users)
     app = create_app(workspace, token=token, users=users, max_upload_bytes=max_upload_bytes,

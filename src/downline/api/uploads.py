@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from fastapi import UploadFile
 
+from downline.api.security import BodyTooLarge
 from downline.errors import DownlineError, FormatError, InputError
 
 __all__ = ["ALLOWED_SUFFIXES", "display_name", "read_upload", "staged_upload"]
@@ -82,8 +83,6 @@ def staged_upload(upload: UploadFile, folder: Path, limit: int) -> Iterator[Path
             while chunk := upload.file.read(_CHUNK):
                 written += len(chunk)
                 if written > limit:
-                    from downline.api.security import BodyTooLarge
-
                     raise BodyTooLarge(limit)
                 out.write(chunk)
         if written == 0:

@@ -8,6 +8,7 @@ become a one-line message on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -15,6 +16,7 @@ import typer
 import typer.main
 
 from downline.cli import _common
+from downline.cli.warmup import hint_if_cold
 
 app = typer.Typer(
     name="downline",
@@ -29,8 +31,6 @@ app = typer.Typer(
 
 
 def _register_all() -> None:
-    import importlib
-
     for name in _common.AREA_MODULES:
         try:
             module = importlib.import_module(f"downline.cli.{name}")
@@ -69,8 +69,6 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     command = next((a for a in args if not a.startswith("-")), None)
     if command is not None and "--help" not in args:
-        from downline.cli.warmup import hint_if_cold
-
         hint_if_cold(command)
     try:
         # Without standalone mode, an Exit raised by a command comes back as its code.

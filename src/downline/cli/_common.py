@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from typer.exceptions import Abort, Exit, TyperException
 
-from downline.errors import DownlineError
+from downline.errors import DownlineError, InputError
 
 # Modules of this package that register commands, in help order.
 AREA_MODULES = (
@@ -47,6 +49,7 @@ def report_exit(exc: BaseException, flags: dict[str, str] | None = None) -> int:
     if isinstance(exc, TyperException) and hasattr(exc, "show"):
         exc.show()
         return int(getattr(exc, "exit_code", 2))
+    # lazy: cli._format imports this module (its console)
     from downline.cli._format import cli_message
 
     message = cli_message(exc, flags or {})
@@ -57,7 +60,8 @@ def report_exit(exc: BaseException, flags: dict[str, str] | None = None) -> int:
 
 def print_json(obj: Any) -> None:
     """Write ``obj`` to stdout as JSON (NumPy values converted, NaN as null)."""
-    from downline.common.serialize import dumps  # NumPy, pandas: only when printing JSON
+    # lazy: serialize brings NumPy and pandas; only --json needs them
+    from downline.common.serialize import dumps
 
     sys.stdout.write(dumps(obj, indent=2) + "\n")
 
@@ -74,6 +78,7 @@ def progress_bar(
     if not enabled or not err_console.is_terminal:
         yield lambda done, total=None: None
         return
+    # lazy: rich.progress costs 30 ms of --help; only running commands draw bars
     from rich.progress import (
         BarColumn,
         Progress,
@@ -112,14 +117,13 @@ def open_graph(
 
     ``weights`` (a scheme such as ``"wc"``) is applied after loading either way.
     """
-    from pathlib import Path
-
-    from downline.errors import InputError
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import read_graph
 
     if Path(target).exists():
         return read_graph(target, weights=weights, seed=seed, **read_options)
-    from downline.store import Workspace, default_workspace_path  # DuckDB, pandas
+    # lazy: the store brings DuckDB and pandas
+    from downline.store import Workspace, default_workspace_path
 
     ws_path = Path(workspace) if workspace else default_workspace_path()
     if ws_path.exists():
@@ -142,8 +146,7 @@ def execution_backend(workers: int | None, scheduler: str | None) -> Iterator[An
     Yields ``None`` (run in this process) when neither is given, else a Dask backend that
     is closed on exit.
     """
-    import os
-
+    # lazy: the engine brings NumPy; --help imports this module
     from downline.engine import SCHEDULER_ENV, get_backend
 
     if workers is None and not scheduler and not os.environ.get(SCHEDULER_ENV):
@@ -158,14 +161,13 @@ def execution_backend(workers: int | None, scheduler: str | None) -> Iterator[An
 
 def open_genealogy(target: str, workspace: str | None = None) -> Any:
     """A genealogy from a member-table file, or else from one of that name in the workspace."""
-    from pathlib import Path
-
-    from downline.errors import InputError
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.genealogy import read_genealogy
 
     if Path(target).exists():
         return read_genealogy(Path(target))
-    from downline.store import Workspace, default_workspace_path  # DuckDB, pandas
+    # lazy: the store brings DuckDB and pandas
+    from downline.store import Workspace, default_workspace_path
 
     ws_path = Path(workspace) if workspace else default_workspace_path()
     if ws_path.exists():
@@ -178,6 +180,4 @@ def open_genealogy(target: str, workspace: str | None = None) -> Any:
 
 
 def _looks_like_path(target: str) -> bool:
-    from pathlib import Path
-
     return bool(Path(target).suffix) or "/" in target or "\\" in target

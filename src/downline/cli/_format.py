@@ -18,6 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.table import Table
+
+from downline.cli._common import console as default_console
+from downline.errors import InputError
+
 __all__ = ["Col", "cli_message", "number", "percent", "print_table"]
 
 
@@ -113,10 +118,6 @@ def print_table(
 
     Cells are formatted with :func:`number` unless they are already strings.
     """
-    from rich.table import Table
-
-    from downline.cli._common import console as default_console
-
     out = console if console is not None else default_console
     cells = [[c if isinstance(c, str) else number(c) for c in row] for row in rows]
     cols = list(columns)
@@ -175,8 +176,6 @@ def cli_message(exc: BaseException, flags: Mapping[str, str]) -> str:
     ...             {"runs": "--runs"})
     '--runs must be positive, not 0'
     """
-    from downline.errors import InputError
-
     def flag_of(name: str) -> str | None:
         return flags.get(name) or flags.get(name.replace("-", "_"))
 

@@ -22,11 +22,13 @@ def _fit(
     plot: Path | None,
     as_json: bool,
 ) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.adoption import fit_bass, read_adoptions
 
     data = read_adoptions(file, column=column, freq=freq)
     model = fit_bass(data.adopters, data.t, curve=curve, alpha=alpha)
     if plot is not None:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.adoption.plot import plot_bass
 
         plot_bass(model, plot, horizon=forecast, alpha=alpha, title=f"Bass fit: {file.name}")
@@ -82,12 +84,14 @@ def _categories(
     plot: Path | None,
     as_json: bool,
 ) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.adoption import read_adoptions, rogers_categories
 
     data = read_adoptions(file, column=column)
     times = data.adopter_times()
     result = rogers_categories(times, method=method)  # type: ignore[arg-type]
     if plot is not None:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.adoption.plot import plot_categories
 
         plot_categories(result, times, plot, title=f"Adopter categories: {file.name}")
@@ -130,6 +134,7 @@ def _network(
     plot: Path | None,
     as_json: bool,
 ) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.adoption.network import read_diffusion_network
 
     span = None
@@ -140,6 +145,7 @@ def _network(
             raise ParameterError("--periods must be FIRST:LAST, e.g. 1946:1966",
                                  field="periods") from None
         span = (first, last)
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.adoption.network_report import network_report
 
     net = read_diffusion_network(nodes, edges, toa_column=toa_column, weight=weight,
@@ -149,6 +155,7 @@ def _network(
         net = net.netdiffuser_coded()
     report = network_report(net, group=group, moran_i=moran, censored_toa=censored)
     if plot is not None:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.adoption.plot import plot_diffusion
 
         plot_diffusion(report.summary, plot, title=f"Adoption over time: {net.name}")
@@ -247,7 +254,6 @@ def register(app: typer.Typer) -> None:
         if method not in ("sd", "quantile"):
             raise ParameterError("--method must be 'sd' or 'quantile'", field="method")
         _categories(file, method, column, plot, as_json)
-
 
     @sub.command("network")
     def network_cmd(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,6 +75,7 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Estimate the spread of a seed set by Monte Carlo (mean with a 95% interval)."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.cascade import Migration
     from downline.cascade import simulate as run
 
@@ -103,8 +105,6 @@ def simulate(
     drawn = seed is None
     if drawn:
         # A short seed the user can type back (numpy's own would be 39 digits).
-        import secrets
-
         seed = secrets.randbelow(2**31)
     g = open_graph(graph, workspace, weights=weights, seed=seed, reverse=reverse,
                    undirected=undirected)

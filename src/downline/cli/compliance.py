@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from downline.cli._common import console, print_json
+from downline.errors import ComplianceError, FormatError, StoreError
 
 __all__ = ["register"]
 
@@ -39,11 +40,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _open(workspace: str | None, read_only: bool = False) -> Any:
+    # lazy: the store brings DuckDB and pandas
     from downline.store import Workspace
 
     if read_only and workspace is not None and not Path(workspace).exists():
-        from downline.errors import StoreError
-
         raise StoreError(f"no workspace at {workspace}")
     return Workspace(workspace, read_only=read_only)
 
@@ -60,6 +60,7 @@ def ingest(
     as_json: Json = False,
 ) -> None:
     """Screen a table of posts into the workspace: open a case for each flagged post."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import ingest_posts
 
     with _open(workspace) as ws:
@@ -103,8 +104,8 @@ def cases(
     as_json: Json = False,
 ) -> None:
     """The case queue with deadlines; take an action or apply the deadline rules."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import act, advance, case_queue, load_genealogy
-    from downline.errors import ComplianceError
 
     out: dict[str, Any] = {}
     with _open(workspace) as ws:
@@ -153,6 +154,7 @@ def report(
 ) -> None:
     """Violations per leg, level, rank and cohort with intervals; repeat offenders; the
     leaders whose downlines produce the most."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import compliance_report, load_genealogy, refit_screen
 
     with _open(workspace, read_only=True) as ws:
@@ -216,8 +218,8 @@ def library(
     as_json: Json = False,
 ) -> None:
     """The approved-content library with share counts and how shares spread."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import approve, load_genealogy, share_report
-    from downline.errors import ComplianceError, FormatError
 
     approved = None
     with _open(workspace, read_only=approve_text is None and approve_file is None) as ws:
@@ -265,6 +267,7 @@ def sample(
     as_json: Json = False,
 ) -> None:
     """Store the generated sample company (one leg's leader encourages bad claims)."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import load_sample
 
     with _open(workspace) as ws:

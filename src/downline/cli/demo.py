@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from downline.cli._common import console, print_json
@@ -31,8 +32,7 @@ def demo(
                                           "(before serving, if --serve).")] = False,
 ) -> None:
     """Load the bundled sample network and genealogy, run every analysis once, serve."""
-    from rich.console import Console
-
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.adoption import adoption_record, analyze_adoption
     from downline.api.sample import prepare_sample_workspace
     from downline.cascade import Migration, simulate_with_band
@@ -46,6 +46,7 @@ def demo(
     out = Console(quiet=True) if as_json else console
     summary: dict[str, Any] = {"workspace": str(workspace), "seed": seed}
     workspace.parent.mkdir(parents=True, exist_ok=True)
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import load_sample
 
     # The compliance sample goes in first so that the bundled genealogy stays the newest
@@ -130,6 +131,7 @@ def demo(
     if as_json:
         print_json(summary)
     if serve:
+        # lazy: the API brings FastAPI and every area
         from downline.api.server import serve as run_server
 
         out.rule("[bold]dashboard[/]")
@@ -138,6 +140,7 @@ def demo(
 
 def _compliance(ws: Any, seed: int, out: Any) -> dict[str, Any]:
     """The compliance program on a generated company whose planted leg posts bad claims."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.compliance import (
         case_queue,
         compliance_report,

@@ -46,6 +46,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Downline size, depth, levels, legs, recruits and attrition of a genealogy."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.genealogy import attrition, downline_report, focus_member, recruits_per_period
 
     gen = open_genealogy(file, workspace)
@@ -121,6 +122,7 @@ def generate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Write a synthetic genealogy (preferential-attachment recruiting, attrition)."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.genealogy import generate_genealogy, write_genealogy
     from downline.genealogy.io import check_output_path
 

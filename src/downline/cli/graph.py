@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from downline.cli._common import console, open_graph, print_json, progress_bar
+from downline.cli._format import Col, print_table
+from downline.errors import InputError
 
 WorkspaceOpt = Annotated[
     str | None,
@@ -49,6 +51,7 @@ def load(
     A time column (named time/timestamp/date, a third column of epoch seconds, or given
     with --columns) is kept: every event is stored with its time.
     """
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import detect_kind
     from downline.store import Workspace
 
@@ -60,6 +63,7 @@ def load(
     if kind == "auto" and path.exists() and not path.is_dir():
         kind = detect_kind(path, delimiter=delimiter)
     if kind == "genealogy":
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.genealogy import read_genealogy
 
         with progress_bar("reading genealogy", enabled=not as_json):
@@ -70,6 +74,7 @@ def load(
             )
         info["kind"] = "genealogy"
     else:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.graph import read_graph
 
         with progress_bar("reading graph", enabled=not as_json):
@@ -78,6 +83,7 @@ def load(
                                delimiter=delimiter, columns=columns)
             events = None
             if graph.meta.get("time_column") and not undirected:
+                # lazy: areas load numba and pandas; --help imports every CLI module
                 from downline.graph import read_temporal_graph
 
                 events = read_temporal_graph(path, columns=columns, header=header,
@@ -112,22 +118,21 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Describe a graph (sizes, degrees, components) or list the workspace."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import describe
 
     if target is None:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.store import Workspace, default_workspace_path
 
         path = workspace or str(default_workspace_path())
         if not Path(path).exists():
-            from downline.errors import InputError
-
             raise InputError(f"no workspace at {path}; run `downline load FILE` first")
         with Workspace(path, read_only=True) as ws:
             summary = ws.summary()
         if as_json:
             print_json(summary)
             return
-        from downline.cli._format import Col, print_table
 
         for section, cols in (("networks", ("name", "nodes", "edges", "source")),
                               ("genealogies", ("name", "members", "source"))):
@@ -144,7 +149,6 @@ def info(
     if as_json:
         print_json(stats)
         return
-    from downline.cli._format import Col, print_table
 
     print_table(
         [Col("what", justify="left"), Col("value", key=False)],

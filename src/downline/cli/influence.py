@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
 from downline.cli._common import (
     console,
@@ -121,6 +122,7 @@ def influencers(
 ) -> None:
     """Top-k influencers: the lead method's seeds with its own estimate and bound; other
     methods and a Monte Carlo re-estimate only when asked for."""
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.influence import check_report_options, influencer_report
 
     names, _, _ = check_report_options(_method_list(method, compare, methods), mc_runs,
@@ -128,6 +130,7 @@ def influencers(
     _check_seeds_out(seeds_out)
     network: Any
     if sponsor_tree:
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.genealogy import read_genealogy
 
         network = read_genealogy(graph)
@@ -155,8 +158,6 @@ def influencers(
 
 
 def _print_tables(report: Any) -> None:
-    from rich.table import Table
-
     lead = report.seed_sets[report.lead]
     measured = bool(report.spreads)
     runs = report.params["mc_runs"]

@@ -16,6 +16,7 @@ def _report(members: Path, follows: Path, new_follows: Path | None, identities: 
             top: int, period: str, follow: str, do_forecast: bool, train_fraction: float,
             runs: int, draws: int, seed: int, observed_until: str | None, strict: bool,
             as_json: bool, date_format: str | None = None) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.migration import migration_report, read_migration
 
     data = read_migration(members, follows, identities=identities, new_follows=new_follows,
@@ -151,6 +152,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Write an example migration with known parameters (in the report's schema)."""
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.migration import generate_migration, write_migration
 
         if follow not in ("cascade", "threshold"):

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from downline.cli._common import console, print_json
-from downline.cli._format import number
+from downline.cli._format import Col, number, print_table
 from downline.errors import FormatError
 
 _BATCH_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
 
         Exit code 0: nothing flagged; 1: something flagged; 2: bad input.
         """
+        # lazy: areas load numba and pandas; --help imports every CLI module
         from downline.pitch import screen, screen_many
 
         model = not no_model
@@ -105,8 +107,6 @@ def _exit(code: int) -> None:
 
 
 def _print_one(result) -> None:
-    from rich.markup import escape
-
     if result.ok:
         console.print(f"[green]ok[/green] (risk {number(result.risk)})")
         return
@@ -125,10 +125,6 @@ def _print_one(result) -> None:
 
 
 def _print_batch(batch) -> None:
-    from rich.markup import escape
-
-    from downline.cli._format import Col, print_table
-
     print_table(
         [Col("id", justify="left"), Col("verdict", justify="left"), Col("risk"),
          Col("rules", justify="left", key=False),

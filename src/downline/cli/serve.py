@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from typing import Annotated
 
 import typer
+
+from downline.cli._common import print_json
 
 
 def serve(
@@ -32,6 +36,7 @@ def serve(
                                           "stderr).")] = False,
 ) -> None:
     """Serve the REST API and the web dashboard (http://HOST:PORT/, API docs at /api/docs)."""
+    # lazy: the API brings FastAPI and every area
     from downline.api import check_bind, prepare_sample_workspace
     from downline.api import serve as run_server
     from downline.store import default_workspace_path
@@ -45,11 +50,9 @@ def serve(
     if not as_json:
         run_server(host, port, path, **options)
         return
-    import contextlib
-    import sys
 
+    # lazy: the API brings FastAPI and every area
     from downline.api.server import server_url
-    from downline.cli._common import print_json
 
     url = server_url(host, port)
     print_json({"url": url, "api_docs": f"{url}api/docs", "workspace": str(path),

@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from downline.cli._common import console, err_console, print_json
+from downline.cli._common import console, err_console, print_json, progress_bar
 
 # Commands that run numba kernels (the others never pay compilation).
 KERNEL_COMMANDS = frozenset({
@@ -40,8 +42,6 @@ def _kernel_sources() -> list[Path]:
 
 def _fingerprint() -> str:
     """Changes whenever a kernel source, numba or the cache location changes."""
-    from importlib import metadata
-
     digest = hashlib.sha256()
     for name in ("numba", "numpy"):
         try:
@@ -92,6 +92,7 @@ def hint_if_cold(command: str | None) -> None:
 
 
 def _tiny_graph() -> Any:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import Graph
 
     src = [0, 0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8]
@@ -100,6 +101,7 @@ def _tiny_graph() -> Any:
 
 
 def _graph_step(tmp: Path) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import describe, read_graph
 
     path = tmp / "edges.txt"
@@ -113,6 +115,7 @@ def _graph_step(tmp: Path) -> None:
 
 
 def _cascade_step(tmp: Path) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.cascade import Migration, simulate
 
     g = _tiny_graph()
@@ -126,12 +129,14 @@ def _cascade_step(tmp: Path) -> None:
 
 
 def _influence_step(tmp: Path) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline import influence
 
     influence.warmup()
 
 
 def _genealogy_step(tmp: Path) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.genealogy import (
         attrition,
         downline_report,
@@ -151,6 +156,7 @@ def _genealogy_step(tmp: Path) -> None:
 
 
 def _engine_step(tmp: Path) -> None:
+    # lazy: areas load numba and pandas; --help imports every CLI module
     from downline.graph import edgelist_to_csr, open_csr
 
     path = tmp / "big.txt"
@@ -169,8 +175,6 @@ STEPS: tuple[tuple[str, Callable[[Path], None]], ...] = (
 
 def run_warmup(progress: Callable[[int, str], None] | None = None) -> list[dict[str, Any]]:
     """Run every step; return each step's name and seconds. Writes the warm marker."""
-    import tempfile
-
     done = []
     with tempfile.TemporaryDirectory(prefix="downline-warmup-") as tmp:
         for i, (name, step) in enumerate(STEPS):
@@ -193,8 +197,6 @@ def warmup(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compile every area's numba kernels once into numba's on-disk cache (run after install)."""
-    from downline.cli._common import progress_bar
-
     with progress_bar("compiling kernels", total=len(STEPS), enabled=not as_json) as bar:
         def report(i: int, name: str) -> None:
             bar(i, None)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from downline.compliance.cases import Policy, offence_numbers, opening_events
-from downline.compliance.library import match_shares
+from downline.compliance.library import SHARE_THRESHOLD, library_items, match_shares
 from downline.compliance.ocr import image_text
 from downline.compliance.posts import PostsTable, read_posts
 from downline.compliance.tree import member_index
@@ -185,8 +185,6 @@ def ingest_posts(
     --------
     See ``docs/compliance.md``.
     """
-    from downline.compliance.library import SHARE_THRESHOLD, library_items
-
     policy = policy or Policy()
     ws.genealogy_info(genealogy)
     gen = gen if gen is not None else load_genealogy(ws, genealogy)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from downline.errors import ComplianceError
 from downline.pitch import screen
@@ -214,8 +215,6 @@ def match_shares(
     >>> idx.tolist()
     [0, -1]
     """
-    from rapidfuzz import fuzz, process
-
     n = len(texts)
     best = np.full(n, -1, dtype=np.int64)
     score = np.zeros(n, dtype=np.float32)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from downline.common.tables import open_bytes, read_table
 from downline.errors import FormatError
 
 __all__ = ["OPTIONAL_COLUMNS", "POST_COLUMNS", "PostsTable", "read_posts"]
@@ -65,8 +66,6 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     line by line from :func:`downline.common.tables.open_bytes` (same decompression and
     bounds); Parquet through pandas.
     """
-    from downline.common.tables import open_bytes, read_table
-
     name = path.name.lower()
     for ext in (".gz", ".bz2", ".xz", ".zst"):
         name = name.removesuffix(ext)

@@ -20,6 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from downline.compliance.cases import act_many
+from downline.compliance.ingest import ingest_posts
+from downline.compliance.library import approve
+from downline.compliance.tree import member_index
 from downline.errors import StoreError
 from downline.genealogy import Genealogy, generate_genealogy
 from downline.store import ComplianceLedger, Workspace
@@ -289,8 +293,6 @@ def _review_actions(gen: Genealogy, cases: pd.DataFrame, truth: pd.Series,
                     ) -> list[dict[str, Any]]:
     """A reviewer's actions on new cases: dismiss false alarms, resolve violations after a
     delay (slower in the planted leg), escalating to the sponsor when past 48 hours."""
-    from downline.compliance.tree import member_index
-
     actions = []
     idx = member_index(gen, cases["member_id"].tolist())
     sponsor = gen.parent[idx]
@@ -335,10 +337,6 @@ def load_sample(
         ``genealogy``, ``planted_leg``, ``posts``, ``cases``, ``end`` and ``loaded``
         (False when it was there already).
     """
-    from downline.compliance.cases import act_many
-    from downline.compliance.ingest import ingest_posts
-    from downline.compliance.library import approve
-
     company = sample_company(n_members, seed=seed)
     ledger = ComplianceLedger(ws)
     known = name in set(ws.genealogies()["name"])

@@ -238,6 +238,7 @@ def _call_with_shared(
 ) -> Any:
     if threads:
         # numba's thread count belongs to the calling thread: set it in the task itself
+        # lazy: numba costs 0.5 s; the engine runs plain Python without it
         import numba
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
@@ -285,6 +286,7 @@ class DaskBackend:
         kernel_threads: int | None = None, map_files: bool = True,
     ) -> None:
         try:
+            # lazy: Dask costs 1 s; only a cluster needs it
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a dependency
             raise EngineError("the Dask backend needs `distributed` installed") from exc
@@ -304,6 +306,7 @@ class DaskBackend:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
+                # lazy: Dask costs 1 s; only a cluster needs it
                 import dask
 
                 # One compiled-kernel thread per worker process (kernel_threads): the
@@ -334,6 +337,7 @@ class DaskBackend:
         *,
         progress: Progress | None = None,
     ) -> list[Any]:
+        # lazy: Dask costs 1 s; only a cluster needs it
         from distributed import as_completed
 
         futures = self.keep(fn, shared, tasks)

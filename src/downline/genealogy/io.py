@@ -6,6 +6,7 @@ Parsing and line bookkeeping live here; what makes a valid tree is decided in
 
 from __future__ import annotations
 
+import os
 from os import PathLike
 from pathlib import Path
 
@@ -160,7 +161,6 @@ def check_output_path(path: str | PathLike[str]) -> Path:
         raise FormatError(f"{folder} is not a folder", path=out)
     if out.is_dir():
         raise FormatError("is a directory, not a file name", path=out)
-    import os
 
     if not os.access(folder, os.W_OK):
         raise FormatError(f"the folder {folder} is not writable", path=out)
@@ -190,7 +190,6 @@ def write_genealogy(gen: Genealogy, path: str | PathLike[str]) -> Path:
             frame.to_parquet(tmp, index=False)
         else:
             _write_csv(frame, tmp)
-        import os
 
         os.replace(tmp, path)
     except OSError as exc:

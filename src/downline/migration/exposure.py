@@ -17,7 +17,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from downline.adoption import exposure_hazard, rogers_categories
 from downline.errors import InputError
+from downline.graph.exposure import flagged_share
 from downline.migration.calibrate import _period
 from downline.migration.io import MigrationData
 
@@ -56,8 +58,6 @@ def adopter_categories(data: MigrationData, *, method: Literal["sd", "quantile"]
     >>> sorted(cats.counts())[:2]
     ['early_adopters', 'early_majority']
     """
-    from downline.adoption import rogers_categories
-
     if len(data.movers) < 2:
         raise InputError("adopter categories need at least 2 movers")
     return rogers_categories(data.movers, method=method)
@@ -118,8 +118,6 @@ def moving_exposure(data: MigrationData, *, period: Any = "1D",
     >>> bool(exp["threshold"].between(0, 1).all())
     True
     """
-    from downline.graph.exposure import flagged_share
-
     g = data.graph
     labels = g.labels
     steps = moving_steps(data, period).reindex(labels).to_numpy(dtype=np.float64)
@@ -158,7 +156,5 @@ def exposure_test(data: MigrationData, *, period: Any = "1D", **options: Any) ->
     >>> bool(res.coef > 0)
     True
     """
-    from downline.adoption import exposure_hazard
-
     steps = moving_steps(data, period)
     return exposure_hazard(data.graph, steps, **options)

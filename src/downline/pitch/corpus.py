@@ -132,6 +132,7 @@ def load_corpus() -> tuple[Claim, ...]:
     >>> all(r.doc_id and r.source for r in rows)
     True
     """
+    # lazy: common.tables brings pyarrow (0.4 s); screening a post reads no table
     from downline.common.tables import read_table
 
     with resources.as_file(_corpus_path("claims.csv")) as path:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -36,6 +37,9 @@ from pathlib import Path
 import numpy as np
 
 from downline.common import intervals
+from downline.pitch.corpus import load_corpus
+from downline.pitch.model import CORPUS_CLASS, fit_rows, training_rows
+from downline.pitch.screen import screen_many
 
 __all__ = [
     "Rate",
@@ -200,8 +204,6 @@ def _score(name: str, rows, rule_cats, comb_cats, n_groups: int) -> Report:
 
 def _screen_rows(rows, clf):
     """Screenings of ``rows`` by the rules alone and by rules + ``clf`` (batched)."""
-    from downline.pitch.screen import screen_many
-
     texts = [r.text for r in rows]
     return (screen_many(texts, model=False).screenings,
             screen_many(texts, model=clf).screenings)
@@ -212,9 +214,6 @@ def grouped_cv(n_splits: int = 5, seed: int = 0) -> Report:
 
     The model of each fold is fitted on the other folds plus ``train.csv``.
     """
-    from downline.pitch.corpus import load_corpus
-    from downline.pitch.model import CORPUS_CLASS, fit_rows, training_rows
-
     rows = list(load_corpus())
     extra = [r for r in training_rows() if r[2].startswith("train:")]
     rule_cats: list[set[str]] = [set()] * len(rows)
@@ -233,9 +232,6 @@ def grouped_cv(n_splits: int = 5, seed: int = 0) -> Report:
 
 def holdout() -> Report:
     """The locked held-out set, with a model fitted on everything else."""
-    from downline.pitch.corpus import load_corpus
-    from downline.pitch.model import fit_rows, training_rows
-
     rows = [r for r in load_corpus() if r.holdout]
     clf = fit_rows(training_rows(include_holdout=False))
     by_rules, combined = _screen_rows(rows, clf)
@@ -290,8 +286,6 @@ def compute() -> dict:
 
 
 def _main(argv: Sequence[str] | None = None) -> None:
-    import sys
-
     args = list(sys.argv[1:] if argv is None else argv)
     root = Path(__file__).resolve()
     store = root.parent / "data" / "corpus" / "evaluation.json"

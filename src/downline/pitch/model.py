@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
+import sys
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
@@ -40,6 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from downline.errors import ArtifactError, ParameterError
+from downline.pitch.corpus import load_corpus
+from downline.pitch.normalize import normalize
+from downline.pitch.rules import MASK, load_rules
 
 __all__ = [
     "ARTIFACT_VERSION",
@@ -89,15 +94,11 @@ def load_dataset(name: str) -> list[dict[str, str]]:
 
 
 def _conditions():
-    from downline.pitch.rules import load_rules
-
     return load_rules().conditions
 
 
 def _prepare(normalized: str, conditions) -> str:
     """The normalized text with condition names and amounts of money replaced by tokens."""
-    from downline.pitch.rules import MASK
-
     text = conditions.mask(normalized) if conditions is not None else normalized
     if MASK in text:
         text = re.sub(f"{MASK}+", f" {_COND_TOKEN} ", text)
@@ -200,6 +201,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _group_folds(groups: Sequence[str], n_splits: int, seed: int) -> list[np.ndarray]:
+    # lazy: pitch.evaluate imports this module
     from downline.pitch.evaluate import grouped_folds
 
     return [test for _, test in grouped_folds(groups, n_splits=n_splits, seed=seed)]
@@ -246,12 +248,14 @@ class PitchClassifier:
 
     # ------------------------------------------------------------------ fitting ----
     def _fit_lr(self, X, y: np.ndarray):
+        # lazy: sklearn costs 1 s; the saved model predicts without it
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced",
                                   solver="lbfgs").fit(X, y)
 
     def _matrix(self, texts: Sequence[str]):
+        # lazy: scipy.sparse costs 0.3 s; only fitting needs it
         from scipy.sparse import csr_matrix
 
         indptr, idx, val = featurize(texts, self.n_features)
@@ -290,6 +294,7 @@ class PitchClassifier:
             if negatives.size == 0 or float(np.mean(negatives >= t)) <= self.max_fpr:
                 self.threshold_ = float(round(t, 2))
                 break
+        # lazy: sklearn costs 1 s; the saved model predicts without it
         from sklearn.linear_model import LogisticRegression
 
         sev = np.zeros(len(y)) if rule_severity is None else np.asarray(rule_severity, float)
@@ -391,7 +396,6 @@ class PitchClassifier:
         if hashlib.sha256(raw).hexdigest() != meta.get("weights_sha256"):
             raise ArtifactError("pitch model weights do not match their checksum; rebuild "
                                 "with 'python -m downline.pitch.model build'", path=npz)
-        import io
 
         with np.load(io.BytesIO(raw)) as data:
             used, weights, intercept = data["used"], data["coef"], data["intercept"]
@@ -417,8 +421,6 @@ def training_rows(include_holdout: bool = True) -> list[tuple[str, str, str]]:
     project's ``train.csv``; ``eval.csv`` is never used. With ``include_holdout=False``
     the locked held-out groups of the corpus are left out.
     """
-    from downline.pitch.corpus import load_corpus
-
     rows = []
     for c in load_corpus():
         if not include_holdout and c.holdout:
@@ -440,9 +442,6 @@ def _data_sha256() -> str:
 
 def fit_rows(rows: Sequence[tuple[str, str, str]], **params) -> PitchClassifier:
     """Fit a :class:`PitchClassifier` on (text, class, group) rows (texts as written)."""
-    from downline.pitch.normalize import normalize
-    from downline.pitch.rules import load_rules
-
     ruleset = load_rules()
     texts, sev = [], []
     for text, _, _ in rows:
@@ -465,6 +464,7 @@ def build(directory: str | Path | None = None) -> Path:
     >>> import tempfile
     >>> path = build(tempfile.mkdtemp())  # doctest: +SKIP
     """
+    # lazy: sklearn costs 1 s; only building the model needs it
     import sklearn
 
     clf = fit_rows(training_rows())
@@ -481,8 +481,6 @@ def default_classifier() -> PitchClassifier:
 
 
 def _main(argv: Sequence[str] | None = None) -> None:
-    import sys
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] != ["build"]:
         sys.exit("usage: python -m downline.pitch.model build [DIRECTORY]")

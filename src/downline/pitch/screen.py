@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from downline.errors import FormatError, InputError
+from downline.pitch.model import CLASSES, default_classifier
 from downline.pitch.normalize import Normalized, normalize
+from downline.pitch.report import write_report
 from downline.pitch.rewrite import fill_template, rewrite_text
 from downline.pitch.rules import RuleSet, load_rules
 
@@ -154,6 +156,7 @@ class Screening:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per flag (columns of :class:`Flag`)."""
+        # lazy: pandas costs 0.3 s; screening does not need it otherwise
         import pandas as pd
 
         columns = list(Flag.__dataclass_fields__)
@@ -183,6 +186,7 @@ class Batch:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per post: id, text, violation, risk, model score, rules and categories."""
+        # lazy: pandas costs 0.3 s; screening does not need it otherwise
         import pandas as pd
 
         return pd.DataFrame({
@@ -234,8 +238,6 @@ def _classifier(model: bool | PitchClassifier):
     if model is False or model is None:
         return None
     if model is True:
-        from downline.pitch.model import default_classifier
-
         return default_classifier()
     return model
 
@@ -273,8 +275,6 @@ def _rule_flags(norm: Normalized, ruleset: RuleSet, brand: str) -> list[Flag]:
 
 def _ml_flag(norm: Normalized, probs: np.ndarray, clf, ruleset: RuleSet, brand: str
              ) -> Flag | None:
-    from downline.pitch.model import CLASSES
-
     k = int(np.argmax(probs[1:])) + 1
     category = CLASSES[k]
     spans = clf.explain(norm.text, category)
@@ -402,6 +402,7 @@ def _read_batch(path: Path, text_field: str) -> tuple[list[str], list[str]]:
             ids.append(str(obj.get("id", len(ids) + 1)))
         return texts, ids
     if suffix in (".csv", ".tsv"):
+        # lazy: common.tables brings pyarrow (0.4 s); screening a post reads no table
         from downline.common.tables import read_table
 
         table = read_table(path, delimiter="\t" if suffix == ".tsv" else ",", comment=None,
@@ -472,8 +473,6 @@ def screen_many(
     )
     batch = Batch(screenings, tuple(ids))
     if report_dir is not None:
-        from downline.pitch.report import write_report
-
         csv_path, html_path = write_report(batch, report_dir)
         batch = Batch(screenings, tuple(ids), str(csv_path), str(html_path))
     return batch

@@ -9,7 +9,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from downline.adoption import AdoptionRecord, adoption_record, analyze_adoption
+from downline.adoption import AdoptionRecord, adoption_record, analyze_adoption, load_example
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_jobs
 from downline.api.jobs import JobManager, Progress, WorkResult
@@ -71,8 +71,6 @@ def _source_args(body: AdoptionRequest, guard: WorkspaceGuard) -> tuple[dict[str
                              " result)", field="result_id")
         return {"cumulative": np.asarray(curve, dtype=np.float64)}, f"result-{body.result_id}"
     if body.example is not None:
-        from downline.adoption import load_example
-
         frame = load_example(body.example)
         return {"adopters": frame["adopters"].to_numpy(dtype=np.float64),
                 "periods": frame["period"].to_numpy()}, body.example

@@ -10,6 +10,7 @@ from downline.api._settings import Settings
 from downline.api._state import WorkspaceGuard
 from downline.api.deps import get_guard, get_settings
 from downline.api.routers._common import NAME_PATTERN, Name, ResultId
+from downline.api.sample import add_samples
 from downline.api.uploads import display_name, read_upload
 from downline.common.serialize import to_jsonable as jsonable
 from downline.errors import StoreError
@@ -35,8 +36,6 @@ def workspace_summary(guard: Guard) -> dict[str, Any]:
 def register_samples(guard: Guard) -> dict[str, Any]:
     """Add the bundled SNAP email-Eu-core network and the sample company genealogy to the
     workspace when they are absent; ``added`` lists what was new."""
-    from downline.api.sample import add_samples
-
     with guard.open() as ws:
         return add_samples(ws)
 
