@@ -455,7 +455,8 @@ def build_csr(blocks: list[EdgeBlock | None], n: int, drop_self_loops: bool,
     m = int(indptr[-1])
     indices = np.empty(m, dtype=np.int32)
     out_probs = np.empty(m if has_probs else 0, dtype=np.float32)
-    fill = indptr[:-1].copy()
+    # indptr[u] is row u's next free slot while scattering, then shifted back.
+    fill = indptr[:-1]
     none = np.empty(0, dtype=np.float32)
     for i, b in enumerate(blocks):
         if b is None:
@@ -467,7 +468,8 @@ def build_csr(blocks: list[EdgeBlock | None], n: int, drop_self_loops: bool,
                                out_probs)
         blocks[i] = None
         del src, dst, p, b
-    del fill
+    indptr[1:] = indptr[:-1].copy()
+    indptr[0] = 0
     k, n_self, n_dup = _kernels.finish_rows(indptr, indices, out_probs, has_probs,
                                             drop_self_loops, dup_code)
     k = int(k)

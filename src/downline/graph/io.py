@@ -642,8 +642,10 @@ class _Interner:
         self.arena = np.empty(1 << 20, dtype=np.uint8)
         self.count = 0
 
-    def codes(self, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        codes = np.empty(starts.shape[0], dtype=np.int32)
+    def codes(self, data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+              store: _Store | None = None) -> np.ndarray:
+        codes = (np.empty(starts.shape[0], dtype=np.int32) if store is None
+                 else store.take(starts.shape[0]))
         row = 0
         while True:
             row, self.count = _kernels.intern_spans(data, starts, ends, row, codes, self.table,
@@ -675,21 +677,57 @@ class _Interner:
         texts = pa.LargeStringArray.from_buffers(
             c, pa.py_buffer(self.offsets[: c + 1]),
             pa.py_buffer(self.arena[: int(self.offsets[c])])).cast(pa.string())
-        self.table = self.arena = np.empty(0, dtype=np.uint8)
+        self.table = np.empty((0, 2), dtype=np.uint64)
         order = pc.sort_indices(texts).to_numpy()
-        labels = np.array(texts.take(order).to_pylist(), dtype=object)
+        labels = np.empty(c, dtype=object)
+        labels[:] = texts.to_pylist()
+        del texts
+        self.arena = self.offsets = np.empty(0, dtype=np.uint8)
+        labels = labels[order]
         rank = np.empty(c, dtype=np.int32)
         rank[order] = np.arange(c, dtype=np.int32)
+        pa.default_memory_pool().release_unused()
         return labels, rank
 
 
-def _compact(values: np.ndarray) -> np.ndarray:
+class _Store:
+    """Arrays of edges kept while a file is read, cut from large segments.
+
+    Kept blocks are taken from segments of 64 MiB (allocated by the system as whole
+    mappings, pages counted only once written) rather than one small array each: small
+    kept arrays between the freed temporaries of each block would pin the process heap,
+    and the resident memory would grow by the temporaries too.
+    """
+
+    _SEGMENT = 64 << 20
+
+    def __init__(self, dtype: Any) -> None:
+        self.dtype = np.dtype(dtype)
+        self._segment = np.empty(0, dtype=self.dtype)
+        self._used = 0
+
+    def take(self, k: int) -> np.ndarray:
+        if self._used + k > self._segment.shape[0]:
+            self._segment = np.empty(max(self._SEGMENT // self.dtype.itemsize, k),
+                                     dtype=self.dtype)
+            self._used = 0
+        out = self._segment[self._used:self._used + k]
+        self._used += k
+        return out
+
+    def keep(self, values: np.ndarray) -> np.ndarray:
+        out = self.take(values.shape[0])
+        np.copyto(out, values, casting="unsafe")
+        return out
+
+
+def _compact(values: np.ndarray, store: _Store) -> np.ndarray:
     if values.size and values.min() >= 0 and values.max() < 2**31 - 1:
-        return values.astype(np.int32)
+        return store.keep(values)
     return values
 
 
-def _chunk_probs(chunk: tables.Chunk, col: int, field: str) -> np.ndarray:
+def _chunk_probs(chunk: tables.Chunk, col: int, field: str, store: _Store) -> np.ndarray:
     """A weight column as float32 probabilities, errors as :func:`_as_probs` words them."""
     a, b = chunk.spans(col)
     values = np.empty(a.shape[0], dtype=np.float64)
@@ -709,7 +747,7 @@ def _chunk_probs(chunk: tables.Chunk, col: int, field: str) -> np.ndarray:
             hint = ("; if this column is a time, say so: columns='source,target,time' "
                     "(CLI --columns source,target,time)")
         raise chunk.error(f"{field} {v!r} is outside [0, 1]{hint}", row, field, GraphError)
-    return values.astype(np.float32)
+    return store.keep(values)
 
 
 class _EdgeIds:
@@ -718,6 +756,8 @@ class _EdgeIds:
 
     def __init__(self, nm: bool) -> None:
         self.text: _Interner | None = None
+        self.store = _Store(np.int32)
+        self.probs = _Store(np.float32)
         self.blocks: list[list[Any]] = []  # [src, dst, probs, reverse probs]
         self.nm = nm
         self.non_integer: list[int | None] = [None, None]  # first row per column (nm)
@@ -727,7 +767,8 @@ class _EdgeIds:
             src, bad_s = chunk.integers(cols[0])
             dst, bad_d = chunk.integers(cols[1])
             if bad_s < 0 and bad_d < 0:
-                self.blocks.append([_compact(src), _compact(dst), probs, probs2])
+                self.blocks.append([_compact(src, self.store), _compact(dst, self.store),
+                                    probs, probs2])
                 return
             del src, dst
             self._to_text()
@@ -739,21 +780,22 @@ class _EdgeIds:
                 r = int(_tk.first_non_integer(chunk.data, a, b))
                 if r >= 0:
                     self.non_integer[k] = chunk.first_row + r
-            pair.append(self.text.codes(chunk.data, a, b))
+            pair.append(self.text.codes(chunk.data, a, b, self.store))
         self.blocks.append([pair[0], pair[1], probs, probs2])
 
     def _to_text(self) -> None:
         self.text = _Interner()
+        self.store = _Store(np.int32)
         for block in self.blocks:
             for k in (0, 1):
                 data, a, b = _kernels.format_ints(block[k].astype(np.int64, copy=False))
-                block[k] = self.text.codes(data, a, b)
+                block[k] = self.text.codes(data, a, b, self.store)
 
     def prepend(self, first: tuple[str, str]) -> None:
         """The first line was an edge after all (see :func:`_confirm_nm`)."""
         if self.text is None:
             block = [np.array([int(first[0])], np.int64), np.array([int(first[1])], np.int64)]
-            block = [_compact(v) for v in block]
+            block = [_compact(v, self.store) for v in block]
         else:
             raw = (first[0] + first[1]).encode()
             data = np.frombuffer(raw, dtype=np.uint8)
@@ -901,8 +943,9 @@ def _stream_edgelist(
                        else "probability")
             wei_chen = (header_mode == "nm" and ncols == 4 and columns is None
                         and names is None)
-        probs = _chunk_probs(chunk, roles["weight"], w_field) if "weight" in roles else None
-        probs2 = _chunk_probs(chunk, 3, "reverse probability") if wei_chen else None
+        probs = (_chunk_probs(chunk, roles["weight"], w_field, ids.probs)
+                 if "weight" in roles else None)
+        probs2 = _chunk_probs(chunk, 3, "reverse probability", ids.probs) if wei_chen else None
         ids.add(chunk, (roles["source"], roles["target"]), probs, probs2)
         lines.add(rows, chunk.lines)
         rows += chunk.num_rows
