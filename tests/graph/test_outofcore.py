@@ -66,3 +66,28 @@ def test_dask_workers_open_the_mapped_files(shared_data, tmp_path):
     with DaskBackend(workers=2) as backend:
         remote = simulate(g, "ic", seeds, runs=600, seed=4, backend=backend)
     assert np.array_equal(local.sizes, remote.sizes)
+
+
+def test_reads_through_the_shared_table_reader(tmp_path, monkeypatch):
+    # Comments and blank lines inside the data, CRLF, runs of blanks, a names header,
+    # gzip: what pyarrow's streaming CSV reader could not take.
+    import gzip
+
+    from downline.graph import outofcore
+
+    rng = np.random.default_rng(8)
+    lines = ["# exported", "source  target  p"]
+    for i in range(5000):
+        lines.append(f"{rng.integers(0, 700)}   {rng.integers(0, 700)}  {rng.random():.3f}  ")
+        if i % 300 == 0:
+            lines += ["", "% a note"]
+    path = tmp_path / "messy.txt.gz"
+    path.write_bytes(gzip.compress(("\r\n".join(lines) + "\r\n").encode()))
+    monkeypatch.setattr(outofcore, "_BATCH_BYTES", 2048)
+    assert _same(open_csr(edgelist_to_csr(path, tmp_path / "csr")), read_graph(path))
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1 2\n# fine\n3 x\n")
+    with pytest.raises(FormatError, match="integer node ids") as info:
+        edgelist_to_csr(bad, tmp_path / "out")
+    assert info.value.line == 3
+    assert not (tmp_path / "out.partial").exists()

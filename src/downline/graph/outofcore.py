@@ -1,10 +1,11 @@
 """Edge lists too large to parse in memory, turned into memory-mapped CSR arrays.
 
-:func:`edgelist_to_csr` streams a text or Parquet edge list in batches (pyarrow's
-streaming CSV reader or Parquet row groups), never holding more than one batch of text,
-and writes the CSR arrays as ``.npy`` files that :func:`open_csr` maps read-only. An
-execution backend on Dask ships such arrays as their file names, and each worker maps the
-same files (see :mod:`downline.engine`).
+:func:`edgelist_to_csr` streams a text or Parquet edge list in batches (the chunked route
+of :mod:`downline.common.tables`, the project's one text-table reader, or Parquet row
+groups), never holding more than one batch of text, and writes the CSR arrays as ``.npy``
+files that :func:`open_csr` maps read-only. An execution backend on Dask ships such
+arrays as their file names, and each worker maps the same files (see
+:mod:`downline.engine`).
 
 Three passes over the input: (1) which ids occur and the out-degree of each; (2) every
 edge's packed ``(target, edge number)`` key scattered into its source row, and its
@@ -29,33 +30,74 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from downline.errors import FormatError, GraphError
+from downline.common import _table_kernels as _tk
+from downline.common import tables
+from downline.common.limits import Limits
+from downline.errors import ChunkedReadUnsupported, FormatError, GraphError
 from downline.graph import _kernels
 from downline.graph._core import Graph
+from downline.graph.io import _COMMENTS
 from downline.graph.io import _sniff as sniff_text
 
 __all__ = ["edgelist_to_csr", "open_csr"]
 
-_BATCH_BYTES = 64 << 20
+_BATCH_BYTES = 16 << 20
 
 
-def _batches(path: Path, delimiter: str, skip_rows: int) -> Iterator[pa.RecordBatch]:
+def _batches(path: Path, header: str, limits: Limits | None
+             ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """``(sources, targets, probabilities or None)`` of each batch of edges, in file order."""
     if path.suffix.lower() in (".parquet", ".pq"):
-        yield from pq.ParquetFile(path).iter_batches(batch_size=4_000_000)
+        first = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4_000_000):
+            yield _parquet_columns(batch, path, first)
+            first += batch.num_rows
         return
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(skip_rows=skip_rows, autogenerate_column_names=True,
-                                       block_size=_BATCH_BYTES),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=True),
-    )
-    yield from reader
+    found = sniff_text(path, None, header, limits)  # type: ignore[arg-type]
+    mode = "names" if found.header == "names" else "skip" if found.likely_nm else "none"
+    try:
+        chunks = tables.iter_chunks(path, comment=_COMMENTS, header=mode, limits=limits,
+                                    sniffed=found.table_sniff, block_bytes=_BATCH_BYTES)
+        for chunk in chunks:
+            yield _chunk_columns(chunk, path)
+    except ChunkedReadUnsupported as exc:
+        raise FormatError(f"out-of-core loading reads plain edge lists ({exc}); use "
+                          "downline.read_graph for this file", path=path) from None
 
 
-def _columns(batch: pa.RecordBatch, path: Path, first_row: int) -> tuple[np.ndarray, ...]:
+def _ids(values: np.ndarray, bad: int, what: str, chunk: tables.Chunk) -> np.ndarray:
+    if bad >= 0:
+        raise chunk.error("out-of-core loading needs integer node ids; use "
+                          f"downline.read_graph for string ids (the {what} is not one)", bad)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        raise chunk.error("node ids must be non-negative", int(negative[0]))
+    return values
+
+
+def _chunk_columns(chunk: tables.Chunk, path: Path
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    if chunk.starts.shape[1] < 2:
+        raise chunk.error("expected at least two fields (source and target)", 0)
+    src = _ids(*chunk.integers(0), "source", chunk)
+    dst = _ids(*chunk.integers(1), "target", chunk)
+    if chunk.starts.shape[1] < 3:
+        return src, dst, None
+    a, b = chunk.spans(2)
+    p = np.empty(a.shape[0], dtype=np.float64)
+    bad, slow = _tk.parse_numbers(chunk.data, a, b, p)
+    if bad >= 0:
+        raise chunk.error("expected a number for the probability", int(bad), "probability")
+    if slow:
+        p = pc.cast(chunk.text(2), pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    _check_probs(p, path, chunk.first_row, chunk.line_of)
+    return src, dst, p
+
+
+def _parquet_columns(batch: pa.RecordBatch, path: Path, first_row: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     if batch.num_columns < 2:
         raise FormatError("expected at least two fields (source and target)", path=path)
     out = []
@@ -71,25 +113,20 @@ def _columns(batch: pa.RecordBatch, path: Path, first_row: int) -> tuple[np.ndar
         if arr.size and arr.min() < 0:
             raise FormatError("node ids must be non-negative", path=path)
         out.append(arr)
-    if batch.num_columns > 2:
-        p = pc.cast(batch.column(2), pa.float64()).to_numpy(zero_copy_only=False)
-        bad = np.flatnonzero(~((p >= 0) & (p <= 1)))
-        if bad.size:
-            raise GraphError(f"probability {float(p[bad[0]])!r} in data row "
-                             f"{first_row + int(bad[0]) + 1} is outside [0, 1]", path=path)
-        out.append(p)
-    else:
-        out.append(None)
-    return tuple(out)
+    if batch.num_columns < 3:
+        return out[0], out[1], None
+    p = pc.cast(batch.column(2), pa.float64()).to_numpy(zero_copy_only=False)
+    _check_probs(p, path, first_row, None)
+    return out[0], out[1], p
 
 
-def _sniff(path: Path, header: str) -> tuple[str, int]:
-    """Separator and lines to skip, by the same rules as :func:`downline.read_graph`."""
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return ",", 0
-    found = sniff_text(path, None, header)  # type: ignore[arg-type]
-    skip = found.leading + (1 if found.header == "names" or found.likely_nm else 0)
-    return found.delimiter, skip
+def _check_probs(p: np.ndarray, path: Path, first_row: int, line_of: Any) -> None:
+    bad = np.flatnonzero(~((p >= 0) & (p <= 1)))
+    if bad.size:
+        row = int(bad[0])
+        raise GraphError(f"probability {float(p[row])!r} in data row {first_row + row + 1} "
+                         "is outside [0, 1]", path=path,
+                         line=None if line_of is None else line_of(row))
 
 
 def edgelist_to_csr(
@@ -100,14 +137,16 @@ def edgelist_to_csr(
     duplicates: str = "drop",
     header: str = "auto",
     progress: Callable[[int, int | None], None] | None = None,
+    limits: Limits | None = None,
 ) -> Path:
     """Convert an edge list to CSR arrays in ``out_dir`` without loading it whole.
 
     Parameters
     ----------
     path : str or PathLike
-        Text (``u v [p]``, tab, comma or single-space separated, ``#`` comments, an
-        optional ``n m`` header) or Parquet (first columns source, target[, p]).
+        Text (``u v [p]``, read by the shared table reader in blocks: any separator,
+        ``#``/``%`` comments and blank lines anywhere, CRLF, compression, an optional
+        ``n m`` or names header) or Parquet (first columns source, target[, p]).
     out_dir : str or PathLike
         Folder for ``indptr.npy``, ``indices.npy``, ``probs.npy``, ``labels.npy`` and
         ``meta.json``; written to a temporary folder first and renamed when complete.
@@ -118,6 +157,9 @@ def edgelist_to_csr(
         ``n m`` header or an edge is read as an edge (pass ``header="nm"``).
     progress : callable, optional
         ``progress(edges_read, None)`` after each batch of each pass.
+    limits : Limits, optional
+        Bounds on size, decompression, fields and line length, as for
+        :func:`downline.read_graph`.
 
     Returns
     -------
@@ -139,31 +181,33 @@ def edgelist_to_csr(
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    delimiter, skip = _sniff(src_path, header)
+    try:
+        return _convert(src_path, out, tmp, self_loops, duplicates, header, progress, limits)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
+
+def _convert(src_path: Path, out: Path, tmp: Path, self_loops: str, duplicates: str,
+             header: str, progress: Callable[[int, int | None], None] | None,
+             limits: Limits | None) -> Path:
     # Pass 1: ids present and out-degrees.
     present = np.zeros(1 << 20, dtype=bool)
     outdeg = np.zeros(1 << 20, dtype=np.int64)
     m = 0
     weighted = False
-    try:
-        for batch in _batches(src_path, delimiter, skip):
-            s, d, p = _columns(batch, src_path, m)
-            weighted = p is not None
-            hi = int(max(s.max(initial=0), d.max(initial=0)))
-            if hi >= present.shape[0]:
-                size = max(hi + 1, 2 * present.shape[0])
-                present = np.concatenate([present, np.zeros(size - present.shape[0], bool)])
-                outdeg = np.concatenate([outdeg, np.zeros(size - outdeg.shape[0], np.int64)])
-            _kernels.count_and_mark(s, d, present, outdeg)
-            m += s.shape[0]
-            if progress:
-                progress(m, None)
-    except pa.ArrowInvalid as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise FormatError(f"cannot parse: {exc}", path=src_path) from None
+    for s, d, p in _batches(src_path, header, limits):
+        weighted = p is not None
+        hi = int(max(s.max(initial=0), d.max(initial=0)))
+        if hi >= present.shape[0]:
+            size = max(hi + 1, 2 * present.shape[0])
+            present = np.concatenate([present, np.zeros(size - present.shape[0], bool)])
+            outdeg = np.concatenate([outdeg, np.zeros(size - outdeg.shape[0], np.int64)])
+        _kernels.count_and_mark(s, d, present, outdeg)
+        m += s.shape[0]
+        if progress:
+            progress(m, None)
     if m == 0:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise FormatError("the file has no edges", path=src_path)
     labels = np.flatnonzero(present).astype(np.int64)
     rank = (np.cumsum(present) - 1).astype(np.int64)
@@ -178,8 +222,7 @@ def edgelist_to_csr(
                                                shape=(m,))
     fill = indptr0[:-1].copy()
     done = 0
-    for batch in _batches(src_path, delimiter, skip):
-        s, d, p = _columns(batch, src_path, done)
+    for s, d, p in _batches(src_path, header, limits):
         _kernels.scatter_keys(s, d, rank, fill, keys, done)
         probs_in_order[done:done + s.shape[0]] = 1.0 if p is None else p
         done += s.shape[0]
