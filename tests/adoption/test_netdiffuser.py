@@ -88,13 +88,31 @@ def test_kfamily_aligned_classification_differs():
 
 def test_saturation_of_diffusion_data_table():
     # man/diffusion-data.Rd lines 27-28 (R/data.r): highest / lowest saturation per
-    # community 0.89 / 0.81 (Medical Innovation), 0.98 / 0.29 (Brazilian farmers).
-    # Korean family planning prints 0.83 / 0.44; we get 0.83 / 0.42 (see docs).
+    # community 0.89 / 0.81 (Medical Innovation), 0.98 / 0.29 (Brazilian farmers),
+    # 0.83 / 0.44 (Korean family planning).
     for name, hi, lo in (("medInnovations", 0.89, 0.81), ("brfarmers", 0.98, 0.29)):
         sat = ns.saturation(study(name, coded=False), "community")["saturation"]
         assert round(sat.max(), 2) == hi and round(sat.min(), 2) == lo, name
-    sat = ns.saturation(study("kfamily", coded=False), "community")["saturation"]
-    assert round(sat.max(), 2) == 0.83
+    net = study("kfamily", coded=False)
+    sat = ns.saturation(net, "community")["saturation"]
+    # with adopters = a known time of adoption the lowest village (22) is 18/43 = 0.42
+    assert round(sat.max(), 2) == 0.83 and round(sat.min(), 2) == 0.42
+    # the printed 0.44 is 19/43: it also counts the women with no time of adoption who
+    # report family-planning experience (fp1 = 2; 15 women, one of them in village 22)
+    fp = net.covariates["fp1"].to_numpy() == 2
+    sat = ns.saturation(net, "community", adopted=np.isfinite(net.toa) | fp)["saturation"]
+    assert (round(sat.max(), 2), round(sat.min(), 2)) == (0.83, 0.44)
+
+
+def test_time_to_half_of_diffusion_data_table():
+    # the same table's "Ave. Time to 50%": 6, 16, 7. Reproduced by the median over
+    # communities of the period (first = 1) in which half of the community's members
+    # had adopted (communities that never reach half are left out), rounded half to
+    # even as R's round(); the Rd file does not give the definition.
+    for name, printed in (("medInnovations", 6), ("brfarmers", 16), ("kfamily", 7)):
+        periods = (1946, 1966) if name == "brfarmers" else None
+        t = ns.saturation(study(name, coded=False, periods=periods), "community")
+        assert round(float(t["time_to_half_members"].median())) == printed, name
 
 
 def test_object_descriptions_as_printed():
@@ -234,5 +252,8 @@ def test_vignette_logit_against_statsmodels():
         f"factor(per){p}" for p in range(3, 18)]
     assert fit.n_obs == len(y)
     for k, name in enumerate(names):
-        assert fit.params[name] == pytest.approx(ref.params[k], rel=1e-6, abs=1e-8), name
-        assert fit.stderr[name] == pytest.approx(ref.bse[k], rel=1e-5), name
+        # we stop where R's glm stops (|dev change| / (|dev| + 0.1) < 1e-8, standard
+        # errors from the last IRLS weights: test_netdiffuser_reference checks R's own
+        # figures); statsmodels iterates further, hence the looser tolerance here
+        assert fit.params[name] == pytest.approx(ref.params[k], rel=1e-4, abs=1e-6), name
+        assert fit.stderr[name] == pytest.approx(ref.bse[k], rel=5e-5), name

@@ -34,7 +34,7 @@ from scipy import sparse, stats
 from scipy.sparse import csgraph
 
 from downline.adoption import _kernels
-from downline.adoption.exposure import _logit_mle
+from downline.adoption._glm import fit_binomial
 from downline.adoption.network import DiffusionNetwork
 from downline.errors import InputError, ParameterError
 from downline.graph.exposure import flagged_share, flagged_share_by_period
@@ -54,6 +54,7 @@ __all__ = [
     "geodesic_weights",
     "infection",
     "mean_threshold",
+    "mean_thresholds_by",
     "moran",
     "network_thresholds",
     "rewire_swap",
@@ -273,7 +274,7 @@ def geodesic_weights(adjacency: sparse.spmatrix, *, max_steps: int = 6) -> np.nd
         raise ParameterError(
             f"geodesic weights are dense n x n; {n} nodes is over the bound "
             f"{MAX_DENSE_NODES} (skip Moran's I for graphs this large)", field="moran")
-    a = sparse.csr_matrix(adjacency, dtype=np.float64)
+    a = sparse.csr_matrix(adjacency, dtype=np.float64, copy=True)
     a.data[:] = 1.0
     d = csgraph.shortest_path(a, method="D", directed=True, unweighted=True)
     w = np.zeros_like(d)
@@ -313,22 +314,36 @@ class DiffusionSummary:
                 "right_censoring": self.right_censoring, "periods": _plain(rows)}
 
     def format(self) -> str:
-        """The table as netdiffuseR prints it (two decimals, stars for Moran's p)."""
+        """The table as netdiffuseR's ``summary()`` prints it.
+
+        Same columns, widths and rounding (two decimals); the first period's hazard and
+        Moran's I of a period where everybody (or nobody) has adopted print as ``-``;
+        stars mark Moran's p-value (``***`` <= .01, ``**`` <= .05, ``*`` <= .1).
+        Right-censoring counts our never-adopters (netdiffuseR's coded data has none).
+        """
         has_moran = "moran_obs" in self.table.columns
-        lines = [f"Diffusion network summary statistics: {self.name}",
-                 " Period   Adopters   Cum Adopt. (%)   Hazard Rate   Density"
-                 + ("   Moran's I (sd)" if has_moran else "")]
-        for p, r in self.table.iterrows():
-            hz = "-" if not np.isfinite(r["hazard"]) else f"{r['hazard']:.2f}"
-            line = (f" {p:>6} {int(r['adopters']):>10} {int(r['cumulative']):>9} "
-                    f"({r['share']:.2f}) {hz:>13} {r['density']:>9.2f}")
+        header = [" Period ", " Adopters ", " Cum Adopt. (%) ", " Hazard Rate ",
+                  " Density "] + ([" Moran's I (sd) "] if has_moran else [])
+        widths = [len(h) for h in header]
+        rule = "-" * (sum(widths) + len(widths) - 1)
+        lines = ["Diffusion network summary statistics", f" Name     :  {self.name}", rule,
+                 " ".join(header), " ".join("-" * w for w in widths)]
+        for k, (p, r) in enumerate(self.table.iterrows()):
+            cells = [f"{p}", f"{int(r['adopters'])}",
+                     f"{int(r['cumulative'])} ({r['share']:.2f})",
+                     "-" if k == 0 or not np.isfinite(r["hazard"]) else f"{r['hazard']:.2f}",
+                     f"{r['density']:.2f}"]
             if has_moran:
-                pv = r["moran_pval"]
-                stars = ("***" if pv <= .01 else "**" if pv <= .05 else "*" if pv <= .1
-                         else "") if np.isfinite(pv) else ""
-                line += f" {r['moran_obs']:>6.2f} ({r['moran_sd']:.2f}) {stars}"
-            lines.append(line)
+                sd, pv = r["moran_sd"], r["moran_pval"]
+                if not np.isfinite(sd):
+                    cells.append(" - ")
+                else:
+                    stars = ("***" if pv <= .01 else "**" if pv <= .05 else "*" if pv <= .1
+                             else "")
+                    cells.append(f"{r['moran_obs']:.2f} ({sd:.2f}) {stars:<3}")
+            lines.append(" ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
         n = self.n
+        lines.append(rule)
         lines.append(f" Left censoring  : {self.left_censoring / n:.2f} ({self.left_censoring})")
         lines.append(f" Right censoring : {self.right_censoring / n:.2f} "
                      f"({self.right_censoring})")
@@ -386,7 +401,7 @@ def summarize(net: DiffusionNetwork, *, moran_i: bool = True, valued: bool = Fal
 
 def _oriented(g: sparse.csr_matrix, outgoing: bool, valued: bool) -> sparse.csr_matrix:
     a = g if outgoing else g.T.tocsr()
-    a = sparse.csr_matrix(a, dtype=np.float64)
+    a = sparse.csr_matrix(a, dtype=np.float64, copy=True)  # never touch the network's
     a.sort_indices()
     if not valued:
         a.data[:] = 1.0
@@ -413,6 +428,7 @@ def exposure(
     alt_graph: Any = None,
     attrs: np.ndarray | None = None,
     empty: float = 0.0,
+    group: str | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Each node's exposure to adopters in each period.
 
@@ -443,6 +459,9 @@ def exposure(
     empty : float, default 0.0
         Exposure of a node with no alters (netdiffuseR gives 0; pass ``nan`` to mark it
         undefined, as :func:`downline.adoption.exposure` does).
+    group : str or ndarray, optional
+        With ``alt_graph="se"``: structural equivalence within each group only (a
+        covariate name or one label per node; netdiffuseR's ``groupvar``).
 
     Returns
     -------
@@ -466,8 +485,11 @@ def exposure(
     if isinstance(alt_graph, str):
         if alt_graph != "se":
             raise ParameterError("the only named alt_graph is 'se'", field="alt_graph")
-        alt_graph = [_inverse(structural_equivalence(net.graph_at(k)))
+        groups = _group_labels(net, group)
+        alt_graph = [_inverse(structural_equivalence(net.graph_at(k), groups=groups))
                      for k in range(1 if net.static else T)]
+    elif group is not None:
+        raise ParameterError("group is used only with alt_graph='se'", field="group")
     static = (net.static and alt_graph is None) or (
         isinstance(alt_graph, sparse.spmatrix | np.ndarray))
     x = None if attrs is None else np.asarray(attrs, dtype=np.float64)
@@ -576,6 +598,42 @@ def network_thresholds(
         ok = np.isfinite(at)
         thr[ok] = e[np.flatnonzero(ok), (at[ok] - net.t0).astype(np.int64)]
     return pd.Series(thr, index=pd.Index(net.ids, name="id"), name="threshold")
+
+
+def _group_labels(net: DiffusionNetwork, group: str | np.ndarray | None) -> np.ndarray | None:
+    if group is None:
+        return None
+    if isinstance(group, str):
+        if group not in net.covariates.columns:
+            raise ParameterError(f"no covariate {group!r}", field="group")
+        return net.covariates[group].to_numpy()
+    labels = np.asarray(group)
+    if labels.shape != (net.n,):
+        raise ParameterError("group must give one label per node", field="group")
+    return labels
+
+
+def mean_thresholds_by(net: DiffusionNetwork, group: str | np.ndarray,
+                       **threshold_args: Any) -> pd.Series:
+    """Mean threshold per group (``tapply(threshold(x), group, mean, na.rm = TRUE)``).
+
+    Thresholds are computed on the whole network (:func:`network_thresholds`, with
+    ``threshold_args``); where no tie crosses a group, as in the classic studies, this
+    equals the mean on each group's own subnetwork (the vignette's
+    ``struct_test(diffnet_city1, avgthr)``).
+
+    Examples
+    --------
+    >>> net = DiffusionNetwork.from_tables(
+    ...     pd.DataFrame({"id": [1, 2, 3, 4], "toa": [1, 2, 1, 2], "g": [1, 1, 2, 2]}),
+    ...     pd.DataFrame({"source": [2, 3], "target": [1, 4]}))
+    >>> mean_thresholds_by(net, "g").tolist()
+    [0.5, 0.0]
+    """
+    labels = _group_labels(net, group)
+    thr = network_thresholds(net, **threshold_args).to_numpy()
+    frame = pd.DataFrame({"group": labels, "threshold": thr})
+    return frame.groupby("group", sort=True)["threshold"].mean().rename("mean_threshold")
 
 
 def mean_threshold(net: DiffusionNetwork) -> float:
@@ -845,27 +903,40 @@ def diffusion_regression(
     periods: tuple[int, int] | None = None,
     outgoing: bool = True,
     valued: bool = False,
+    link: Literal["logit", "probit"] = "logit",
 ) -> DiffusionRegression:
     """Fit ``logit P(adopted_it) ~ exposure_i(t - lags) + covariates [+ period effects]``.
 
     The person-period rows are those of netdiffuseR's ``diffreg``: every period up to and
     including a node's adoption (never-adopters: every period), ``adopted = 1`` in the
     adoption period; rows with a missing exposure (the first ``lags`` periods) or a
-    missing covariate are dropped (R's ``na.omit``).
+    missing covariate are dropped (R's ``na.omit``), and factor levels absent from the
+    rows left are dropped (``glm``'s ``drop.unused.levels``). The fit is R's ``glm.fit``
+    step for step (:mod:`downline.adoption._glm`), so coefficients and standard errors
+    agree with ``summary(diffreg(...))`` to its printed digits, even where a period is
+    perfectly predicted (netdiffuseR's coded never-adopters all "adopt" in the last
+    period: R stops at a large finite coefficient with a huge standard error, and so do
+    we; ``message`` says so).
 
     Parameters
     ----------
     net : DiffusionNetwork
     covariates : sequence of str
-        Covariate columns; ``"x^2"`` (or ``"I(x^2)"``) adds a power.
+        Covariate columns; ``"x^2"`` (or ``"I(x^2)"``) adds a power; ``"per"`` (when no
+        column has that name) is the period itself as a number (``?diffreg``'s
+        ``~ exposure + factor(city) + proage + per``).
     lags : int, default 1
-        Lag of exposure (:func:`exposure`).
+        Lag of exposure (:func:`exposure`); ``diffreg``'s default ``exposure`` term.
     period_effects : bool, default True
         One intercept per period (``factor(per)``; the first period used is the base).
     factors : sequence of str
         Categorical covariates (``factor(city)``), first level the base.
     periods : (int, int), optional
         Only rows in these periods (e.g. the vignette's ``per < 18``).
+    outgoing, valued : bool
+        As in :func:`exposure`.
+    link : {"logit", "probit"}
+        ``diffreg``'s ``type``.
 
     Returns
     -------
@@ -883,6 +954,8 @@ def diffusion_regression(
     >>> sorted(fit.params)[:2]
     ['(Intercept)', 'exposure']
     """
+    if link not in ("logit", "probit"):
+        raise ParameterError("link must be 'logit' or 'probit'", field="link")
     e = exposure(net, lags=lags, outgoing=outgoing, valued=valued).to_numpy()
     per = net.periods.astype(np.float64)
     toa = net.toa
@@ -894,44 +967,63 @@ def diffusion_regression(
     names = ["(Intercept)", "exposure"]
     xs = [np.ones(rows.shape[0]), e[rows, cols]]
     for term in covariates:
+        if term.strip() == "per" and "per" not in net.covariates.columns:
+            names.append("per")
+            xs.append(per[cols])
+            continue
         label, col = _covariate(net, term)
         names.append(label)
         xs.append(col[rows])
+    fac_vals = []
     for fac in factors:
         if fac not in net.covariates.columns:
             raise ParameterError(f"no covariate {fac!r}", field="factors")
         vals = net.covariates[fac].to_numpy()[rows]
-        present = pd.Series(vals).dropna()
-        levels = sorted(present.unique().tolist())
-        for lev in levels[1:]:
-            names.append(f"factor({fac}){_level(lev)}")
-            xs.append(np.where(pd.isna(vals), np.nan, (vals == lev).astype(np.float64)))
+        fac_vals.append(vals)
     x = np.column_stack(xs)
     ok = np.all(np.isfinite(x), axis=1)
+    for vals in fac_vals:
+        ok &= ~pd.isna(vals)
     x, y, used_cols = x[ok], y[ok], cols[ok]
+    for fac, vals in zip(factors, fac_vals, strict=True):
+        vals = vals[ok]
+        for lev in sorted(pd.unique(vals).tolist())[1:]:
+            names.append(f"factor({fac}){_level(lev)}")
+            x = np.column_stack([x, (vals == lev).astype(np.float64)])
     if period_effects:
-        levels = np.unique(used_cols)
-        for k in levels[1:]:
+        for k in np.unique(used_cols)[1:]:
             names.append(f"factor(per){_level(net.periods[k])}")
             x = np.column_stack([x, (used_cols == k).astype(np.float64)])
     if y.size == 0 or y.sum() in (0, y.size):
         raise InputError("no variation in adoption among the rows used: nothing to fit")
-
-    beta, cov, ll, converged, message = _logit_mle(x, y)
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        raise InputError("the terms are collinear on the rows used (a covariate constant "
+                         "there, or equal to a period or factor effect): drop one")
+    fit = fit_binomial(x, y, link=link)
+    beta = fit.beta
+    se = np.sqrt(np.clip(np.diag(fit.cov), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = beta / se
     p = 2 * stats.norm.sf(np.abs(z))
-    ybar = y.mean()
-    ll0 = float(np.sum(y * np.log(ybar) + (1 - y) * np.log(1 - ybar)))
+    if not fit.converged:
+        message = f"IRLS did not converge in {fit.iterations} iterations (as R's glm.fit)"
+    elif np.any(se > 100):
+        big = [nm for nm, s_ in zip(names, se, strict=True) if s_ > 100]
+        message = (f"converged in {fit.iterations} iterations, but adoption is perfectly "
+                   f"predicted by {', '.join(big)} (quasi-separation): the estimates there "
+                   "are where R's glm stops, not finite maxima")
+    else:
+        message = f"converged in {fit.iterations} iterations"
+    ll = -fit.deviance / 2
     return DiffusionRegression(
         params=dict(zip(names, map(float, beta), strict=True)),
         stderr=dict(zip(names, map(float, se), strict=True)),
         z=dict(zip(names, map(float, z), strict=True)),
         p_values=dict(zip(names, map(float, p), strict=True)),
         n_obs=int(y.size), n_events=int(y.sum()), loglik=float(ll),
-        deviance=float(-2 * ll), null_deviance=float(-2 * ll0),
-        aic=float(-2 * ll + 2 * len(names)), converged=bool(converged), message=message)
+        deviance=float(fit.deviance), null_deviance=float(fit.null_deviance),
+        aic=float(fit.deviance + 2 * len(names)), converged=bool(fit.converged),
+        message=message)
 
 
 def _level(v: Any) -> str:
@@ -1049,14 +1141,15 @@ def struct_test(
 
 
 def structural_equivalence(adjacency: sparse.spmatrix, *, v: float = 1.0,
-                           max_steps: int = 6) -> np.ndarray:
+                           max_steps: int = 6, groups: np.ndarray | None = None) -> np.ndarray:
     """Burt's (1987) structural equivalence from geodesic distances (dense ``n x n``).
 
     ``d_ij = sqrt((z_ij - z_ji)^2 + sum_k (z_ik - z_jk)^2 + sum_k (z_ki - z_kj)^2)``
     (``k != i, j``) on geodesic distances ``z`` (0 when more than ``max_steps`` apart,
     scaled to a maximum of 1);
     ``SE_ij = (dmax_i - d_ij)^v / sum_k (dmax_i - d_ik)^v``, zero diagonal
-    (netdiffuseR's ``struct_equiv``).
+    (netdiffuseR's ``struct_equiv``). With ``groups`` (one label per node), each group
+    is computed on its own subgraph and pairs across groups are 0 (``groupvar``).
 
     Examples
     --------
@@ -1070,7 +1163,35 @@ def structural_equivalence(adjacency: sparse.spmatrix, *, v: float = 1.0,
     if n > MAX_DENSE_NODES:
         raise ParameterError(f"structural equivalence is dense n x n; {n} nodes is over "
                              f"the bound {MAX_DENSE_NODES}", field="alt_graph")
-    a = sparse.csr_matrix(adjacency, dtype=np.float64)
+    if groups is not None:
+        labels = np.asarray(groups)
+        if labels.shape != (n,) or pd.isna(labels).any():
+            raise ParameterError("groups must give one (non-missing) label per node",
+                                 field="groups")
+        out = np.zeros((n, n))
+        a = sparse.csr_matrix(adjacency)
+        for lev in pd.unique(labels):
+            idx = np.flatnonzero(labels == lev)
+            out[np.ix_(idx, idx)] = structural_equivalence(a[idx][:, idx], v=v,
+                                                           max_steps=max_steps)
+        return out
+    d = _se_distances(adjacency, max_steps)
+    dmax = d.max(axis=1)
+    gap = dmax[:, None] - d
+    # Nodes as far from i as i's farthest get exactly 0, as in exact arithmetic: the
+    # expansion in _se_distances leaves rounding noise of ~1e-16 there, which 1 / SE
+    # (alt_graph="se") would turn into weights of 1e16. netdiffuseR takes dmax_i with
+    # max.col(), which breaks ties *at random* within a relative 1e-5, so its SE is not
+    # repeatable for rows whose largest distances (nearly) tie; ours is the true maximum.
+    gap[gap <= 1e-12 * np.maximum(dmax[:, None], 1.0)] = 0.0
+    s = gap ** v
+    np.fill_diagonal(s, 0.0)
+    return s / (s.sum(axis=1, keepdims=True) + 1e-15)
+
+
+def _se_distances(adjacency: sparse.spmatrix, max_steps: int) -> np.ndarray:
+    """Burt's Euclidean distances ``d_ij`` on scaled geodesics (dense ``n x n``)."""
+    a = sparse.csr_matrix(adjacency, dtype=np.float64, copy=True)
     a.data[:] = 1.0
     z = csgraph.shortest_path(a, method="D", directed=True, unweighted=True)
     z[~np.isfinite(z) | (z > max_steps)] = 0.0
@@ -1086,21 +1207,32 @@ def structural_equivalence(adjacency: sparse.spmatrix, *, v: float = 1.0,
     gc = z.T @ z
     cols = sqc[:, None] + sqc[None, :] - 2 * gc
     cols -= (di[:, None] - z) ** 2 + (z.T - di[None, :]) ** 2
-    d = np.sqrt(np.clip((z - z.T) ** 2 + rows + cols, 0, None))
-    dmax = d.max(axis=1)
-    s = (dmax[:, None] - d) ** v
-    np.fill_diagonal(s, 0.0)
-    return s / (s.sum(axis=1, keepdims=True) + 1e-15)
+    return np.sqrt(np.clip((z - z.T) ** 2 + rows + cols, 0, None))
 
 
 # -- communities ----------------------------------------------------------------------
 
 
-def saturation(net: DiffusionNetwork, group: str) -> pd.DataFrame:
-    """Per community: size, adopters, saturation (share adopted) and time to 50%.
+def saturation(net: DiffusionNetwork, group: str, *,
+               adopted: np.ndarray | None = None) -> pd.DataFrame:
+    """Per community: size, adopters, saturation (share adopted) and times to 50%.
 
     ``time_to_half`` is the number of periods from the first period until half of the
-    community's eventual adopters had adopted (the first period counts as 1).
+    community's eventual adopters had adopted (the first period counts as 1);
+    ``time_to_half_members`` until half of its members had (NaN when fewer than half
+    ever adopt). The median of ``time_to_half_members`` over communities reproduces the
+    "Ave. Time to 50%" of netdiffuseR's ``?diffusion-data`` table (6, 16, 7), which does
+    not say how it was computed; see ``docs/adoption.md``.
+
+    Parameters
+    ----------
+    net : DiffusionNetwork
+        With never-adopters censored (``toa`` NaN), not netdiffuseR's coding.
+    group : str
+        Community column.
+    adopted : ndarray of bool, optional
+        Who counts as an adopter for ``adopters`` and ``saturation`` (default: a time of
+        adoption is known).
 
     Examples
     --------
@@ -1113,14 +1245,18 @@ def saturation(net: DiffusionNetwork, group: str) -> pd.DataFrame:
     if group not in net.covariates.columns:
         raise ParameterError(f"no covariate {group!r}", field="group")
     g = net.covariates[group].to_numpy()
+    ever = np.isfinite(net.toa) if adopted is None else np.asarray(adopted, dtype=bool)
+    if ever.shape != (net.n,):
+        raise ParameterError("adopted must give one flag per node", field="adopted")
     out = []
     for lev in pd.unique(g):
         m = g == lev
         t = net.toa[m]
-        ad = t[np.isfinite(t)]
-        half = float(np.sort(ad)[int(np.ceil(ad.size / 2)) - 1] - net.t0 + 1) if ad.size \
-            else np.nan
-        out.append({"group": _plain(lev), "n": int(m.sum()), "adopters": int(ad.size),
-                    "saturation": ad.size / m.sum(), "time_to_half": half})
+        ad = np.sort(t[np.isfinite(t)])
+        half = float(ad[int(np.ceil(ad.size / 2)) - 1] - net.t0 + 1) if ad.size else np.nan
+        k = int(np.ceil(m.sum() / 2))
+        members = float(ad[k - 1] - net.t0 + 1) if ad.size >= k else np.nan
+        out.append({"group": _plain(lev), "n": int(m.sum()), "adopters": int(ever[m].sum()),
+                    "saturation": ever[m].sum() / m.sum(), "time_to_half": half,
+                    "time_to_half_members": members})
     return pd.DataFrame(out).set_index("group").sort_index()
-
