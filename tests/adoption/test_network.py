@@ -248,3 +248,31 @@ def test_edge_file_with_header_only_is_a_network_without_ties(tmp_path):
     s = ns.summarize(net)               # three nodes: Moran's I left NaN, not an error
     assert s.table["moran_obs"].isna().all()
     assert ns.network_thresholds(net).tolist()[:2] == [0.0, 0.0]
+
+
+def test_from_tables_reads_files_and_read_diffusion_network_is_the_same_call(tmp_path):
+    (tmp_path / "n.csv").write_text("ID,TOA,x\n007,1,a\n2,,b\n3,2,c\n")
+    (tmp_path / "e.csv").write_text("Source,Target,W\n007,2,2\n3,007,1\n")
+    a = DiffusionNetwork.from_tables(tmp_path / "n.csv", tmp_path / "e.csv", weight="W")
+    b = read_diffusion_network(tmp_path / "n.csv", tmp_path / "e.csv", weight="w")
+    assert a.name == b.name == "n"
+    assert a.ids.tolist() == b.ids.tolist() == ["007", "2", "3"]
+    assert (a.graphs[0] != b.graphs[0]).nnz == 0 and a.graphs[0].sum() == 3.0
+    # a DataFrame keeps its own column names; a file's match without case
+    nodes = pd.DataFrame({"ID": [1, 2], "TOA": [1, None]})
+    (tmp_path / "e0.csv").write_text("source,target\n")
+    net = DiffusionNetwork.from_tables(nodes, tmp_path / "e0.csv", id_column="ID",
+                                       toa_column="TOA")
+    assert net.n == 2 and net.graphs[0].nnz == 0
+    with pytest.raises(TypeError):
+        read_diffusion_network(tmp_path / "n.csv", tmp_path / "e.csv", nope=1)
+
+
+def test_unvalued_statistics_leave_the_tie_weights_alone():
+    net = small(weights=[1, 3, 1, 2, 1, 1])
+    before = net.graphs[0].data.copy()
+    ns.exposure(net)
+    ns.network_thresholds(net)
+    ns.geodesic_weights(net.graphs[0])
+    assert net.graphs[0].data.tolist() == before.tolist()
+    assert ns.exposure(net, valued=True).loc["d", 1] == pytest.approx(2 / 4)

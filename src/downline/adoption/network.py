@@ -178,8 +178,8 @@ class DiffusionNetwork:
     @classmethod
     def from_tables(
         cls,
-        nodes: pd.DataFrame,
-        edges: pd.DataFrame,
+        nodes: pd.DataFrame | str | PathLike[str],
+        edges: pd.DataFrame | str | PathLike[str],
         *,
         id_column: str = "id",
         toa_column: str = "toa",
@@ -188,18 +188,31 @@ class DiffusionNetwork:
         weight: str | None = None,
         time: str | None = None,
         periods: tuple[int, int] | None = None,
-        name: str = "diffusion network",
+        name: str | None = None,
         paths: tuple[Any, Any] = (None, None),
     ) -> DiffusionNetwork:
         """Build from a node table (id, time of adoption, covariates) and an edge table.
 
+        The one constructor from tables; :func:`read_diffusion_network` is this with
+        file names.
+
         Parameters
         ----------
-        nodes : DataFrame
+        nodes : DataFrame or path
             One row per node: ``id_column``, ``toa_column`` (empty for never adopted)
-            and any covariates. An index holding file line numbers is used in errors.
-        edges : DataFrame
-            ``source``, ``target`` and optionally ``weight`` and ``time`` columns.
+            and any covariates. A path is read with :mod:`downline.common.tables`
+            (CSV/TSV, compressed or not; cells stay text, so ids such as ``007`` keep
+            their zeros; column names and the column options here are matched without
+            case). A DataFrame index holding file line numbers is used in errors.
+        edges : DataFrame or path
+            ``source``, ``target`` and optionally ``weight`` and ``time`` columns; a file
+            with a header and no rows is a network without ties.
+        id_column, toa_column : str
+            Node id and time-of-adoption columns. For netdiffuseR's coding of the shipped
+            studies use ``toa_column="toa_ndr"``.
+        source, target : str
+            Edge columns: ``source -> target`` (for nominations, ``source`` named
+            ``target``).
         weight : str, optional
             Tie-weight column (default: every tie 1; repeated ties add up).
         time : str, optional
@@ -208,8 +221,10 @@ class DiffusionNetwork:
         periods : (int, int), optional
             First and last period; default from the first to the last adoption (and tie
             times).
+        name : str, optional
+            Default: the node file's stem, or ``"diffusion network"`` for a DataFrame.
         paths : (path, path)
-            File names for error messages.
+            File names for error messages when DataFrames were read elsewhere.
 
         Returns
         -------
@@ -217,10 +232,19 @@ class DiffusionNetwork:
 
         Raises
         ------
-        InputError
-            Duplicate or missing ids, a non-numeric or fractional time of adoption, an
-            edge naming an unknown id, a negative weight: with file, line and field.
+        FormatError, InputError
+            A missing column, duplicate or missing ids, a non-numeric or fractional time
+            of adoption, an edge naming an unknown id, a negative weight: with file,
+            line and field.
         """
+        if not isinstance(nodes, pd.DataFrame) or not isinstance(edges, pd.DataFrame):
+            frames, paths, cols = _read_tables(nodes, edges, paths, (
+                id_column, toa_column, source, target, weight, time))
+            nodes, edges = frames
+            id_column, toa_column, source, target, weight, time = cols
+            if name is None and isinstance(paths[0], Path):
+                name = paths[0].stem
+        name = "diffusion network" if name is None else name
         npath, epath = paths
         for col in (id_column, toa_column):
             if col not in nodes.columns:
@@ -514,32 +538,48 @@ def _adjacency(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int) -> spars
     return a
 
 
+def _read_tables(nodes: Any, edges: Any, paths: tuple[Any, Any],
+                 cols: tuple[str | None, ...]) -> tuple[tuple[pd.DataFrame, pd.DataFrame],
+                                                       tuple[Any, Any],
+                                                       tuple[Any, ...]]:
+    """Read whichever of the two tables is a path; its column options match without case."""
+    from_file = (not isinstance(nodes, pd.DataFrame),) * 2 + (
+        not isinstance(edges, pd.DataFrame),) * 4
+    lower = tuple(c.lower() if c is not None and f else c
+                  for c, f in zip(cols, from_file, strict=True))
+    out = []
+    names = list(paths)
+    for k, table in enumerate((nodes, edges)):
+        if isinstance(table, pd.DataFrame):
+            out.append(table)
+            continue
+        path = Path(table)
+        names[k] = path
+        try:
+            out.append(_read_table(path))
+        except FormatError as exc:
+            if k == 0 or "no data lines" not in exc.message:
+                raise
+            # a network without ties is a network: the header alone is fine here
+            frame = pd.DataFrame({c: pd.Series([], dtype=object)
+                                  for c in lower[2:] if c is not None})
+            frame.index.name = "line"
+            out.append(frame)
+    return (out[0], out[1]), (names[0], names[1]), lower
+
+
 def read_diffusion_network(
     nodes: str | PathLike[str],
     edges: str | PathLike[str],
-    *,
-    id_column: str = "id",
-    toa_column: str = "toa",
-    source: str = "source",
-    target: str = "target",
-    weight: str | None = None,
-    time: str | None = None,
-    periods: tuple[int, int] | None = None,
-    name: str | None = None,
+    **options: Any,
 ) -> DiffusionNetwork:
     """Read a node file and an edge file (CSV/TSV) into a :class:`DiffusionNetwork`.
 
-    Parameters
-    ----------
-    nodes : path
-        One row per node: ``id``, ``toa`` (empty for never adopted), covariates.
-    edges : path
-        ``source,target`` (and optional weight / time columns).
-    id_column, toa_column, source, target, weight, time, periods
-        As in :meth:`DiffusionNetwork.from_tables`. For netdiffuseR's coding of the
-        shipped studies pass ``toa_column="toa_ndr"``.
-    name : str, optional
-        Default: the node file's stem.
+    A thin wrapper of :meth:`DiffusionNetwork.from_tables`, which takes the same files
+    (or DataFrames) and documents every option: ``id_column``, ``toa_column``,
+    ``source``, ``target``, ``weight``, ``time``, ``periods``, ``name`` (default: the
+    node file's stem). For netdiffuseR's coding of the shipped studies pass
+    ``toa_column="toa_ndr"``.
 
     Returns
     -------
@@ -559,23 +599,7 @@ def read_diffusion_network(
     >>> read_diffusion_network(d / "n.csv", d / "e.csv").adopters
     1
     """
-    npath, epath = Path(nodes), Path(edges)
-    ntab = _read_table(npath)
-    try:
-        etab = _read_table(epath)
-    except FormatError as exc:
-        if "no data lines" not in exc.message:
-            raise
-        # a network without ties is a network: the header alone is fine here
-        cols = [c for c in (source, target, weight, time) if c is not None]
-        etab = pd.DataFrame({c.lower(): pd.Series([], dtype=object) for c in cols})
-        etab.index.name = "line"
-    return DiffusionNetwork.from_tables(
-        ntab, etab, id_column=id_column.lower(), toa_column=toa_column.lower(),
-        source=source.lower(), target=target.lower(),
-        weight=None if weight is None else weight.lower(),
-        time=None if time is None else time.lower(), periods=periods,
-        name=name or npath.stem, paths=(npath, epath))
+    return DiffusionNetwork.from_tables(Path(nodes), Path(edges), **options)
 
 
 def _read_table(path: Path) -> pd.DataFrame:
