@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -42,11 +43,13 @@ from downline.errors import ConvergenceError, InputError, ParameterError
 
 __all__ = [
     "BassModel",
+    "BassShareFit",
     "ConvergenceError",
     "ConvergenceWarning",
     "bass_cdf",
     "bass_pdf",
     "fit_bass",
+    "fit_bass_share",
     "fit_bass_times",
     "fit_cascade_curve",
 ]
@@ -105,6 +108,115 @@ def bass_pdf(t: Any, p: float, q: float) -> np.ndarray:
     t = np.asarray(t, dtype=np.float64)
     e = np.exp(-(p + q) * t)
     return ((p + q) ** 2 / p) * e / (1.0 + (q / p) * e) ** 2
+
+
+@dataclass(frozen=True)
+class BassShareFit:
+    """Bass curve ``F(t; p, q)`` fitted to a cumulative share of adopters (``m = 1``).
+
+    Attributes
+    ----------
+    p, q : float
+        Coefficients of innovation and imitation.
+    stderr : dict of float
+        Their standard errors (``sigma^2 (J'J)^-1`` at the optimum, as R's ``nls``).
+    sigma : float
+        Residual standard error on ``df = T - 2`` degrees of freedom.
+    df : int
+    rss : float
+        Residual sum of squares.
+    fitted : ndarray
+        ``F(t)`` at ``t = 1 .. T``.
+    converged : bool
+    """
+
+    p: float
+    q: float
+    stderr: dict[str, float]
+    sigma: float
+    df: int
+    rss: float
+    fitted: np.ndarray
+    converged: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (``fitted`` as a list)."""
+        return {"p": self.p, "q": self.q, "stderr": dict(self.stderr), "sigma": self.sigma,
+                "df": self.df, "rss": self.rss, "fitted": self.fitted.tolist(),
+                "converged": self.converged}
+
+
+def fit_bass_share(share: Any) -> BassShareFit:
+    """Fit ``F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})`` to shares at ``t = 1..T``.
+
+    This is netdiffuseR's ``fitbass``: nonlinear least squares of the cumulative
+    proportion of adopters on the Bass curve with the market fixed at the whole
+    population (``m = 1``), started at ``p`` = the first period's share and ``q = 0.5``.
+    It differs from :class:`BassModel`, which fits adopters per period with ``m`` free.
+    On netdiffuseR's coded data the last share is 1 (never-adopters "adopt" then).
+
+    Parameters
+    ----------
+    share : array-like of float
+        Cumulative share adopted in periods ``1 .. T`` (``T >= 3``).
+
+    Returns
+    -------
+    BassShareFit
+
+    Raises
+    ------
+    InputError
+        Fewer than three periods, shares outside [0, 1], or nobody in the first period
+        (the start ``p = 0`` is not a Bass curve).
+
+    Examples
+    --------
+    >>> t = np.arange(1, 11)
+    >>> fit = fit_bass_share(bass_cdf(t, 0.02, 0.4))
+    >>> round(fit.p, 6), round(fit.q, 6)
+    (0.02, 0.4)
+    """
+    y = np.asarray(share, dtype=np.float64)
+    if y.ndim != 1 or y.size < 3:
+        raise InputError("fitbass needs the shares of at least three periods", field="share")
+    if not np.all(np.isfinite(y)) or np.any((y < 0) | (y > 1)):
+        raise InputError("shares must be numbers in [0, 1]", field="share")
+    if y[0] <= 0:
+        raise InputError("nobody adopted in the first period: fitbass starts at p = that "
+                         "share, which must be positive", field="share")
+    t = np.arange(1, y.size + 1, dtype=np.float64)
+
+    def resid(theta: np.ndarray) -> np.ndarray:
+        return bass_cdf(t, theta[0], theta[1]) - y
+
+    def jac(theta: np.ndarray) -> np.ndarray:
+        p, q = theta
+        e = np.exp(-(p + q) * t)
+        den = 1.0 + (q / p) * e
+        num = 1.0 - e
+        dnum = t * e  # d num / dp = d num / dq
+        dden_dp = (q / p) * e * (-t) - (q / p ** 2) * e
+        dden_dq = e / p + (q / p) * e * (-t)
+        return np.column_stack([(dnum * den - num * dden_dp) / den ** 2,
+                                (dnum * den - num * dden_dq) / den ** 2])
+
+    sol = optimize.least_squares(resid, np.array([y[0], 0.5]), jac=jac, method="lm",
+                                 xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=10_000)
+    p, q = (float(v) for v in sol.x)
+    r = resid(sol.x)
+    rss = float(r @ r)
+    df = y.size - 2
+    sigma = float(np.sqrt(rss / df))
+    j = jac(sol.x)
+    try:
+        cov = np.linalg.inv(j.T @ j) * sigma ** 2
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(2, np.nan)
+    return BassShareFit(p=p, q=q, stderr={"p": float(se[0]), "q": float(se[1])},
+                        sigma=sigma, df=df, rss=rss, fitted=bass_cdf(t, p, q),
+                        converged=bool(sol.success))
 
 
 def _per_period(t: np.ndarray, m: float, p: float, q: float, curve: Curve) -> np.ndarray:

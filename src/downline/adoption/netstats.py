@@ -35,6 +35,7 @@ from scipy.sparse import csgraph
 
 from downline.adoption import _kernels
 from downline.adoption._glm import fit_binomial
+from downline.adoption.bass import BassShareFit, fit_bass_share
 from downline.adoption.network import DiffusionNetwork
 from downline.errors import InputError, ParameterError
 from downline.graph.exposure import flagged_share, flagged_share_by_period
@@ -51,6 +52,7 @@ __all__ = [
     "density",
     "diffusion_regression",
     "exposure",
+    "fitbass",
     "geodesic_weights",
     "infection",
     "mean_threshold",
@@ -104,7 +106,10 @@ class AdoptionCurve:
     ----------
     table : DataFrame
         Indexed by period: ``adopters``, ``cumulative``, ``share`` (of all nodes),
-        ``hazard`` (``(q_t - q_{t-1}) / (n - q_{t-1})``, NaN in the first period).
+        ``hazard`` (``(q_t - q_{t-1}) / (n - q_{t-1})``, NaN in the first period) and
+        ``rate`` (``(q_t - q_{t-1}) / q_{t-1}``, netdiffuseR's
+        ``cumulative_adopt_count()["rate", ]``; NaN in the first period, where
+        netdiffuseR gives 0, and 0 when nobody had adopted yet).
     n : int
         Nodes (the denominator of ``share``).
     """
@@ -140,8 +145,12 @@ def adoption_curve(net: DiffusionNetwork) -> AdoptionCurve:
         # nobody left at risk: 0, as netdiffuseR (its 1e-15 guard); NaN only in period 1
         hazard = np.where(at_risk > 0, (cum - prev) / np.where(at_risk > 0, at_risk, 1), 0.0)
     hazard[0] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(prev > 0, (cum - prev) / np.where(prev > 0, prev, 1), 0.0)
+    rate[0] = np.nan
     table = pd.DataFrame({"adopters": new, "cumulative": cum, "share": cum / net.n,
-                          "hazard": hazard}, index=pd.Index(net.periods, name="period"))
+                          "hazard": hazard, "rate": rate},
+                         index=pd.Index(net.periods, name="period"))
     return AdoptionCurve(table=table, n=net.n)
 
 
@@ -160,6 +169,27 @@ def density(net: DiffusionNetwork, *, valued: bool = False) -> np.ndarray:
     vals = [float(g.sum()) if valued else float(g.nnz) for g in
             (net.graph_at(k) for k in range(net.n_periods))]
     return np.asarray(vals) / (n * (n - 1)) if n > 1 else np.full(net.n_periods, np.nan)
+
+
+def fitbass(net: DiffusionNetwork) -> BassShareFit:
+    """netdiffuseR's ``fitbass``: the Bass curve fitted to the cumulative share adopted.
+
+    The shares of periods ``t0 .. t1`` are fitted at ``t = 1 .. T`` with the market fixed
+    at all nodes (:func:`downline.adoption.bass.fit_bass_share`). Use it on
+    netdiffuseR's coded data to compare figures; for the real adopters (market free,
+    adopters per period) use :class:`downline.adoption.BassModel`.
+
+    Examples
+    --------
+    >>> toa = [1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5]
+    >>> net = DiffusionNetwork.from_tables(
+    ...     pd.DataFrame({"id": range(12), "toa": toa}),
+    ...     pd.DataFrame({"source": [0], "target": [1]}))
+    >>> fit = fitbass(net)
+    >>> fit.df, bool(0 < fit.p < fit.q)
+    (3, True)
+    """
+    return fit_bass_share(adoption_curve(net).table["share"].to_numpy())
 
 
 # -- Moran's I ------------------------------------------------------------------------

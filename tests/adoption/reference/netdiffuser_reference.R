@@ -105,6 +105,24 @@ figures <- function(net, label, group = "community", full_matrices = FALSE) {
   print(hazard_rate(net, no.plot = TRUE))
   print(cumulative_adopt_count(net))
   out$hazard_rate <- unname(as.vector(hazard_rate(net, no.plot = TRUE)))
+  out$cumulative_adopt_count <- lapply(
+    split(cumulative_adopt_count(net), c("num", "prop", "rate")), unname)
+
+  say("fitbass(", label, ") (?fitbass example: fitbass(brfarmersDiffNet))")
+  fb <- tryCatch(fitbass(net), error = function(e) e)
+  if (inherits(fb, "error")) {
+    cat("fitbass failed:", conditionMessage(fb), "\n")
+    out$fitbass <- list(error = conditionMessage(fb))
+  } else {
+    print(fb)
+    sfb <- summary(fb)
+    print(sfb)
+    cf <- sfb$coefficients
+    out$fitbass <- list(terms = rownames(cf), estimate = unname(cf[, 1]),
+                        std_error = unname(cf[, 2]), sigma = sfb$sigma,
+                        df = unname(sfb$df), iterations = fb$convInfo$finIter,
+                        rss = sum(residuals(fb)^2))
+  }
 
   say("threshold(", label, ")")
   thr <- threshold(net)
