@@ -191,6 +191,13 @@ def test_counting_csr_build_matches_the_sorting_kernel():
                                 n, drop, dup)
                 assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
                 assert np.array_equal(ref[2], got[2]) and (ref[4], ref[5]) == got[3:]
+    # A hub row of more than 65,536 edges takes the radix sort.
+    src = np.zeros(150_000, dtype=np.int32)
+    dst = rng.integers(0, 5000, 150_000).astype(np.int32)
+    p = rng.random(150_000).astype(np.float32)
+    ref = _kernels.csr_from_edges(src, dst, p, 5000, True, _kernels.DUP_KEEP)
+    got = build_csr([(src, dst, p)], 5000, True, _kernels.DUP_KEEP)
+    assert np.array_equal(ref[1], got[1]) and np.array_equal(ref[2], got[2])
 
 
 def test_read_graph_is_the_same_whatever_the_block_size(tmp_path, monkeypatch):

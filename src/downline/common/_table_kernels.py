@@ -37,7 +37,7 @@ def _is_comment(data, a, b, prefixes, prefix_lens):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def split_block(data, delimiter, prefixes, prefix_lens, ncols, max_fields, max_line):
     """Rows and the positions of their first ``ncols`` fields in a block of whole lines.
 
@@ -122,7 +122,7 @@ def split_block(data, delimiter, prefixes, prefix_lens, ncols, max_fields, max_l
     return r, starts, ends, counts, lines, OK, -1, 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def parse_ids(data, starts, ends, out):
     """Fields written as integers the way a number is written (``0``, ``-12``, ``345``,
     never ``007`` or ``+5``) into int64 ``out``; returns the first other row or -1."""
@@ -148,7 +148,7 @@ def parse_ids(data, starts, ends, out):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def first_non_integer(data, starts, ends):
     """First row whose field is not ``[+-]digits`` (-1 if none)."""
     for r in range(starts.shape[0]):
@@ -164,7 +164,7 @@ def first_non_integer(data, starts, ends):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gather(data, starts, ends):
     """The fields' bytes end to end and their int64 offsets (an Arrow string column)."""
     rows = starts.shape[0]
@@ -180,7 +180,7 @@ def gather(data, starts, ends):
     return out, offsets
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def has_unicode_space(data):
     """Does the block hold a non-ASCII whitespace character (NBSP, U+2000..U+200A, ...)?"""
     n = data.shape[0]
@@ -204,7 +204,7 @@ def has_unicode_space(data):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def count_newlines(data, start, stop):
     """Number of LF bytes in ``data[start:stop]``."""
     k = 0
@@ -217,7 +217,7 @@ def count_newlines(data, start, stop):
 _POW10 = np.array([10.0 ** k for k in range(23)])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def parse_numbers(data, starts, ends, out):
     """Fields written as decimal numbers (``[+-]digits[.digits][e[+-]digits]`` or
     ``.digits``) into float64 ``out``.

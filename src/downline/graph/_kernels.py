@@ -294,6 +294,7 @@ def finish_rows(indptr, indices, probs, has_probs, drop_self_loops, dup_policy):
     for u in range(n):
         longest = max(longest, indptr[u + 1] - indptr[u])
     keys = np.empty(longest if longest > 32 else 0, dtype=np.uint64)
+    spare = np.empty(longest if longest > 65536 else 0, dtype=np.uint64)
     tmp_p = np.empty(longest if (longest > 32 and has_probs) else 0, dtype=np.float32)
     k = 0
     n_self = 0
@@ -311,16 +312,23 @@ def finish_rows(indptr, indices, probs, has_probs, drop_self_loops, dup_policy):
                     ordered = False
                     break
             if not ordered:
+                # Packed ``target << 33 | position in the row``: unique keys, so any sort
+                # is stable; hub rows by the linear-time radix sort on the target.
                 for j in range(d):
-                    keys[j] = (np.uint64(indices[a + j]) << np.uint64(32)) | np.uint64(j)
-                ks = np.sort(keys[:d])
+                    keys[j] = (np.uint64(indices[a + j]) << np.uint64(33)) | np.uint64(j)
+                if d > 65536:
+                    _radix_sort_by_target(keys[:d], spare[:d])
+                    ks = keys[:d]
+                else:
+                    ks = np.sort(keys[:d])
+                low = (np.uint64(1) << np.uint64(33)) - np.uint64(1)
                 if has_probs:
                     for j in range(d):
-                        tmp_p[j] = probs[a + np.int64(ks[j] & np.uint64(0xFFFFFFFF))]
+                        tmp_p[j] = probs[a + np.int64(ks[j] & low)]
                     for j in range(d):
                         probs[a + j] = tmp_p[j]
                 for j in range(d):
-                    indices[a + j] = np.int32(ks[j] >> np.uint64(32))
+                    indices[a + j] = np.int32(ks[j] >> np.uint64(33))
         else:
             for i in range(a + 1, b):
                 x = indices[i]
@@ -389,8 +397,12 @@ def _key_of(data, a, b):
 
 @njit(cache=True, inline="always")
 def _slot_of(key, size, mask):
-    h = (key ^ np.uint64(size)) * np.uint64(0x9E3779B97F4A7C15)
-    return np.int64((h >> np.uint64(20)) & mask)
+    # SplitMix64's finalizer: packed ids differ in their low bytes only, so they need a
+    # full mix (a plain multiplicative hash left long probe runs).
+    z = key + np.uint64(size) * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return np.int64((z ^ (z >> np.uint64(31))) & mask)
 
 
 @njit(cache=True, nogil=True)

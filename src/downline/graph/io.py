@@ -798,7 +798,7 @@ class _EdgeIds:
             block = [_compact(v, self.store) for v in block]
         else:
             raw = (first[0] + first[1]).encode()
-            data = np.frombuffer(raw, dtype=np.uint8)
+            data = np.frombuffer(raw, dtype=np.uint8).copy()
             cut = len(first[0].encode())
             block = [self.text.codes(data, np.array([0], np.int32), np.array([cut], np.int32)),
                      self.text.codes(data, np.array([cut], np.int32),
