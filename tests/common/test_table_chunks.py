@@ -68,6 +68,13 @@ def test_errors_name_the_line_in_any_block(tmp_path):
         list(tables.iter_chunks(long, header="none", block_bytes=256,
                                 limits=Limits(max_line_bytes=1000)))
     assert info.value.line == 2001
+    # Past the sniffed head, in a block that starts lines before it.
+    far = "".join(f"{i}\t{i + 1}\n" for i in range(12_000))
+    long = _w(tmp_path, "l2.txt", far + "9" * 5000 + "\t1\n" + far)
+    with pytest.raises(LimitError, match="DOWNLINE_MAX_LINE_BYTES") as info:
+        list(tables.iter_chunks(long, header="none", block_bytes=8192,
+                                limits=Limits(max_line_bytes=1000)))
+    assert info.value.line == 12_001
     bad = _w(tmp_path, "u.txt", body.encode() + b"\xff\t1\n")
     with pytest.raises(FormatError, match="not UTF-8") as info:
         list(tables.iter_chunks(bad, header="none", block_bytes=256))

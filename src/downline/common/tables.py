@@ -1039,7 +1039,11 @@ def _raw_blocks(p: Path, lim: Limits, block_bytes: int, bom: bool
                 nl = np.flatnonzero(block[-min(block.shape[0], lim.max_line_bytes + 2):] == 10)
                 if nl.size == 0:
                     if block.shape[0] > lim.max_line_bytes:
-                        raise _limit_line(p, line, lim, int(block.shape[0]))
+                        # No line end in the last max_line_bytes: the last line is too long.
+                        ends = np.flatnonzero(block == 10)
+                        start = int(ends[-1]) + 1 if ends.size else 0
+                        raise _limit_line(p, line + int(ends.size), lim,
+                                          int(block.shape[0]) - start)
                     carry = block.copy()
                     continue
                 cut = block.shape[0] - min(block.shape[0], lim.max_line_bytes + 2) \
