@@ -1,11 +1,14 @@
-"""Influence maximization side by side with the C++ references: OPIM-C and SUBSIM.
+"""Influence maximization side by side with the C++ references: OPIM-C, SUBSIM, HIST.
 
 On each graph (ego-Facebook from ../shared/data, and a seeded directed configuration
 graph with power-law degrees of soc-Epinions1's size, 75,879 nodes and 508,837 arcs),
-IC with weighted cascade, k = 50, for eps = 0.1 and 0.05, it runs in alternating order,
-``--reps`` times each: the C++ OPIM-C (Tang et al. 2018) and SUBSIM (Guo et al. 2020),
-downline's default method (:func:`downline.influence.opim_c`) and
-:func:`downline.influence.imm`, all on one thread. It prints the medians of each tool's
+IC with weighted cascade, for every k of ``-k`` (default 50 and 500) and eps = 0.1 and
+0.05, it runs in alternating order, ``--reps`` times each: the C++ OPIM-C (Tang et al.
+2018), SUBSIM and its HIST mode (Guo et al. 2020), downline's default method
+(:func:`downline.influence.opim_c`), :func:`downline.influence.hist` and (at the first k,
+weighted cascade only) :func:`downline.influence.imm`, all on one thread. ``--uniform P`` adds
+ego-Facebook with every probability P, a highly influential setting with large RR sets
+(where HIST is meant to help). It prints the medians of each tool's
 own algorithm time (the C++ tools' ``Time (sec)``, which leaves out loading the graph;
 downline's warm call, compilation excluded, and separately its first call in this
 process), their ratios, the minimum, the median CPU seconds (for C++ the whole process:
@@ -22,16 +25,17 @@ variable is unset or whose file is missing is skipped with a message:
 - ``DOWNLINE_OPIMC_BIN``: OPIM-C from github.com/tangj90/OPIM (folder OPIM1.1):
   ``g++ -std=c++14 -O3 OPIM.cpp -o opimc``
 - ``DOWNLINE_SUBSIM_BIN``: SUBSIM from github.com/qtguo/subsim:
-  ``g++ -std=c++14 -O3 subsim.cpp -o subsim`` (``--hist`` also runs its HIST mode)
+  ``g++ -std=c++14 -O3 subsim.cpp -o subsim`` (also run in its HIST mode, ``-hist=1``)
 - ``DOWNLINE_BENCH_DIR``: where the graphs are written in the tools' formats
   (default: a fresh temporary folder).
 
 OPIM-C reads ``n m`` then ``u v p`` lines and is given the weighted-cascade
 probabilities explicitly (``-mode=w``; its own WC formatter assigns wrong weights when
-some node has no in-neighbour); SUBSIM reads ``n m`` then ``u v`` and sets WC itself.
+some node has no in-neighbour); SUBSIM reads ``n m`` then ``u v`` and sets WC (or the
+uniform probability) itself.
 
 Run: ``DOWNLINE_OPIMC_BIN=... DOWNLINE_SUBSIM_BIN=... .venv/bin/python
-benchmarks/bench_influence.py [--reps 5] [--quick]``.
+benchmarks/bench_influence.py [--reps 5] [-k 50,500] [--uniform 0.05] [--quick]``.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ import numpy as np
 import downline
 from downline.cascade import spread
 from downline.graph import Graph
-from downline.influence import imm, opim_c
+from downline.influence import hist, imm, opim_c
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FACEBOOK = DATA / "facebook" / "facebook_OPIM_bidirected_4039n_176468arcs.txt"
@@ -132,14 +136,15 @@ class Tool:
         self.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return done.stdout
 
-    def prepare(self, name: str) -> None:
+    def prepare(self, name: str, uniform: float | None = None) -> None:
         if self.label == "OPIM-C":
             # OPIM-C exits with status 1 after formatting.
             self._run(["-func=0", f"-dir={self.folder}", f"-gname={name}_w", "-mode=w"],
                       check=False)
         else:
-            self._run(["-func=format", f"-dir={self.folder}", f"-gname={name}_g",
-                       "-pdist=wc"])
+            pdist = ["-pdist=wc"] if uniform is None else ["-pdist=uniform",
+                                                            f"-pedge={uniform}"]
+            self._run(["-func=format", f"-dir={self.folder}", f"-gname={name}_g", *pdist])
 
     def run(self, name: str, k: int, eps: float, hist: bool = False
             ) -> tuple[float, list[int], float, float]:
@@ -161,7 +166,7 @@ class Tool:
         return seconds, seeds, own, self.cpu
 
 
-def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: bool,
+def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, cpp_hist: bool,
              with_imm: bool) -> list[tuple[str, object]]:
     """(label, run(rep) -> (seconds, seeds, own estimate)) of every tool, in order."""
     def cpp(tool: Tool, use_hist: bool = False):
@@ -176,9 +181,10 @@ def _runners(tools: list[Tool], g: Graph, name: str, k: int, eps: float, hist: b
         return run
 
     runners = [(t.label, cpp(t)) for t in tools]
-    if hist:
+    if cpp_hist:
         runners += [("HIST", cpp(t, True)) for t in tools if t.label == "SUBSIM"]
     runners.append(("downline opim_c", ours(opim_c)))
+    runners.append(("downline hist", ours(hist)))
     if with_imm:
         runners.append(("downline imm", ours(imm)))
     return runners
@@ -188,15 +194,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="alternating runs per tool")
     parser.add_argument("--eps", default="0.1,0.05")
-    parser.add_argument("-k", type=int, default=50)
+    parser.add_argument("-k", default="50,500", help="seed-set sizes, comma-separated "
+                        "(IMM runs at the first only)")
+    parser.add_argument("--uniform", type=float, default=None,
+                        help="also ego-Facebook with every edge probability this")
     parser.add_argument("--mc-runs", type=int, default=2_000,
                         help="Monte Carlo runs scoring each run's seed set")
     parser.add_argument("--quick", action="store_true", help="ego-Facebook only, 2 reps")
-    parser.add_argument("--hist", action="store_true", help="also SUBSIM's HIST mode")
+    parser.add_argument("--no-cpp-hist", action="store_true",
+                        help="leave SUBSIM's HIST mode out")
     parser.add_argument("--no-imm", action="store_true", help="leave IMM out")
     args = parser.parse_args()
     reps = 2 if args.quick else args.reps
     eps_list = [float(e) for e in args.eps.split(",")]
+    k_list = [int(k) for k in args.k.split(",")]
     print(f"downline {downline.__version__}, {os.cpu_count()} CPUs; "
           f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     folder = Path(os.environ.get("DOWNLINE_BENCH_DIR") or tempfile.mkdtemp(prefix="dl-im-"))
@@ -209,40 +220,48 @@ def main() -> int:
             print(f"({t.label} skipped: set {var} to its binary, see this file's docstring)")
     tools = [t for t in tools if t.present]
 
-    graphs: list[tuple[str, Graph]] = []
+    graphs: list[tuple[str, Graph, float | None]] = []
     if FACEBOOK.is_file():
-        graphs.append(("ego-Facebook", downline.read_graph(FACEBOOK, weights="wc")))
+        fb = downline.read_graph(FACEBOOK, weights="wc")
+        graphs.append(("ego-Facebook", fb, None))
+        if args.uniform is not None:
+            graphs.append((f"ego-Facebook uniform {args.uniform:g}",
+                           fb.with_weights(f"uniform:{args.uniform}"), args.uniform))
     else:
         print(f"({FACEBOOK} not found: ego-Facebook skipped)")
     if not args.quick:
         t0 = time.perf_counter()
-        graphs.append(("configuration 75,879n/508,837a", synthetic()))
+        graphs.append(("configuration 75,879n/508,837a", synthetic(), None))
         print(f"configuration graph built in {time.perf_counter() - t0:.1f} s")
 
-    print(f"\nk={args.k}, IC-WC, one thread, medians of {reps} alternating runs; MC spread = "
-          f"mean over the runs of each run's seeds scored by {args.mc_runs:,} Monte Carlo "
-          f"runs (one stream for all), +- 1.96 sd / sqrt(runs)")
-    for label, g in graphs:
-        name = re.sub(r"\W+", "", label.split()[0].lower())
+    print(f"\nk={args.k}, IC (WC unless uniform), one thread, medians of {reps} "
+          f"alternating runs; MC spread = mean over the runs of each run's seeds scored by "
+          f"{args.mc_runs:,} Monte Carlo runs (one stream for all), +- 1.96 sd / sqrt(runs)")
+    for label, g, uniform in graphs:
+        name = re.sub(r"\W+", "", label.lower())[:24]
         write_tool_inputs(g, folder, name)
         for t in tools:
-            t.prepare(name)
+            t.prepare(name, uniform)
         t0 = time.perf_counter()
-        opim_c(g, args.k, eps=eps_list[0], seed=999, threads=1)
+        opim_c(g, k_list[0], eps=eps_list[0], seed=999, threads=1)
+        hist(g, k_list[0], eps=eps_list[0], seed=999, threads=1)
         first = time.perf_counter() - t0
-        print(f"\n{label}: {g.n:,} nodes, {g.m:,} arcs; downline opim_c first call "
+        print(f"\n{label}: {g.n:,} nodes, {g.m:,} arcs; downline opim_c + hist first calls "
               f"(compile or cache load included) {first:.2f} s; load "
               f"{os.getloadavg()[0]:.2f}")
-        for eps in eps_list:
-            _compare(g, label, name, tools, eps, reps, args)
+        for k in k_list:
+            for eps in eps_list:
+                # IMM's worst-case sample of large RR sets would not fit in memory.
+                _compare(g, label, name, tools, k, eps, reps, args,
+                         with_imm=not args.no_imm and k == k_list[0] and uniform is None)
     print(f"\nload after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
-def _compare(g: Graph, label: str, name: str, tools: list[Tool], eps: float, reps: int,
-             args: argparse.Namespace) -> None:
-    """Alternating runs of every tool at one eps, then one table."""
-    runners = _runners(tools, g, name, args.k, eps, args.hist, not args.no_imm)
+def _compare(g: Graph, label: str, name: str, tools: list[Tool], k: int, eps: float,
+             reps: int, args: argparse.Namespace, with_imm: bool) -> None:
+    """Alternating runs of every tool at one k and eps, then one table."""
+    runners = _runners(tools, g, name, k, eps, not args.no_cpp_hist, with_imm)
     results: dict[str, list] = {lab: [] for lab, _ in runners}
     for rep in range(reps):
         shift = rep % len(runners)
@@ -259,21 +278,22 @@ def _compare(g: Graph, label: str, name: str, tools: list[Tool], eps: float, rep
     med = {lab: statistics.median(r[0] for r in runs) for lab, runs in results.items()}
     ref_spread = statistics.mean(scored["OPIM-C"]) if "OPIM-C" in scored else None
     cpu = {lab: statistics.median(r[3] for r in runs) for lab, runs in results.items()}
-    header = (f"{'graph':32} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} {'CPU s':>7} "
-              f"{'vs OPIM-C':>9} {'vs SUBSIM':>9} {'own est.':>9} {'MC spread':>16} "
-              f"{'vs OPIM-C':>9}")
+    header = (f"{'graph':32} {'k':>5} {'eps':>5} {'tool':16} {'median s':>9} {'min s':>8} "
+              f"{'CPU s':>7} {'vs OPIM-C':>9} {'vs SUBSIM':>9} {'vs HIST':>9} {'own est.':>9} "
+              f"{'MC spread':>16} {'vs OPIM-C':>9}")
     print(header)
     print("-" * len(header))
     for lab, runs in results.items():
-        ref, sub = med.get("OPIM-C"), med.get("SUBSIM")
+        ref, sub, hst = med.get("OPIM-C"), med.get("SUBSIM"), med.get("HIST")
         est = scored[lab]
         mean = statistics.mean(est)
         half = 1.96 * statistics.stdev(est) / len(est) ** 0.5 if len(est) > 1 else 0.0
         own = statistics.median(r[2] for r in runs)
-        print(f"{label:32} {eps:>5} {lab:16} {med[lab]:>9.4f} {min(r[0] for r in runs):>8.4f} "
-              f"{cpu[lab]:>7.4f} "
+        print(f"{label:32} {k:>5} {eps:>5} {lab:16} {med[lab]:>9.4f} "
+              f"{min(r[0] for r in runs):>8.4f} {cpu[lab]:>7.4f} "
               f"{(f'{med[lab] / ref:.2f}x' if ref else '-'):>9} "
-              f"{(f'{med[lab] / sub:.2f}x' if sub else '-'):>9} {own:>9,.0f} "
+              f"{(f'{med[lab] / sub:.2f}x' if sub else '-'):>9} "
+              f"{(f'{med[lab] / hst:.2f}x' if hst else '-'):>9} {own:>9,.0f} "
               f"{mean:>9,.1f}±{half:<6.1f} "
               f"{(f'{mean / ref_spread - 1:+.2%}' if ref_spread else '-'):>9}", flush=True)
 

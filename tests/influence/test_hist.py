@@ -177,8 +177,11 @@ def test_hist_spread_matches_opim_c_on_facebook(facebook_pair) -> None:
     _, o_mean, o_se = facebook_pair["opim_c"]
     assert s.params["sentinel_size"] >= 1
     assert s.params["approximation"] >= 1 - 1 / math.e - 0.1
-    # Within 2% of OPIM-C's seeds (same guarantee), widened by both runs' noise.
-    assert mean >= 0.98 * o_mean - 3 * math.hypot(se, o_se), (mean, o_mean)
+    noise = 3 * math.hypot(se, o_se)
+    # The guarantee: sigma(hist) >= (1 - 1/e - eps) OPT >= (1 - 1/e - eps) sigma(opim_c).
+    assert mean >= (1 - 1 / math.e - 0.1) * o_mean - noise
+    # And in practice within 2% of OPIM-C's seeds here.
+    assert mean >= 0.98 * o_mean - noise, (mean, o_mean)
     # The certificate itself: spread >= (1 - 1/e - eps) x an upper bound on OPT.
     assert mean >= (1 - 1 / math.e - 0.1) * s.params["opt_upper_bound"] - 3 * se
     assert mean >= 1100  # published OPIM-C at eps = 0.01: 1,177.5
@@ -199,7 +202,11 @@ def test_hist_at_large_k_on_nethept(nethept: Graph, mc) -> None:
     assert s.params["sentinel_size"] >= 10
     mean, se = mc(nethept, "ic", s.indices, runs=4000, seed=8)
     o_mean, o_se = mc(nethept, "ic", o.indices, runs=4000, seed=8)
-    assert mean >= 0.98 * o_mean - 3 * math.hypot(se, o_se), (mean, o_mean)
+    noise = 3 * math.hypot(se, o_se)
+    # The guarantee: sigma(hist) >= (1 - 1/e - eps) OPT >= (1 - 1/e - eps) sigma(opim_c).
+    assert mean >= (1 - 1 / math.e - 0.1) * o_mean - noise
+    # And in practice close: two certified runs at eps = 0.1 differ by a few percent.
+    assert mean >= 0.95 * o_mean - noise, (mean, o_mean)
     assert abs(s.spread_estimate - mean) <= 1.96 * math.hypot(s.stderr, se) + 1e-9
 
 
@@ -224,3 +231,15 @@ def test_the_report_runs_hist(nethept: Graph) -> None:
     rep = influencer_report(nethept, 10, methods="hist,opim-c", eps=0.3, seed=2)
     assert rep.lead == "hist" and rep.seed_sets["hist"].method == "hist"
     assert rep.to_dict()["lead"] == "hist"
+
+
+def test_growing_chunks_are_a_pure_function_of_the_seed(nethept: Graph) -> None:
+    sentinel = np.array([0, 1], dtype=np.int32)
+    a = RRSets(nethept, "ic", entropy=6, threads=1, stop=sentinel, first_chunk=128)
+    b = RRSets(nethept, "ic", entropy=6, threads=2, stop=sentinel, first_chunk=128)
+    a.extend_to(300)
+    assert len(a) == 128 + 256
+    a.extend_to(5000)
+    b.extend_to(5000)
+    assert len(a) == len(b) == 128 + 256 + 512 + 1024 + 2048 + 4096
+    assert a.members.tolist() == b.members.tolist()

@@ -62,6 +62,12 @@ _SENTINEL_START = 128
 _SENTINEL_ROUNDS = 6
 """At most this many phase-1 rounds: 128 to 4,096 sets per collection."""
 
+_SELECTION_START = 128
+"""The fewest RR sets of each phase-2 collection in its first round; its chunks grow
+from the first size to :data:`~downline.influence.rrsets.CHUNK_SIZE`, so that the
+doubling rounds need not start at a whole chunk (the bounds stop sooner when the spread
+is large)."""
+
 
 class _Flat:
     """A phase-1 collection: chunks of ``sample_chunk`` with growing counts, appended."""
@@ -209,7 +215,9 @@ def hist(
     that target is not positive, met by any set. (A union bound over the rounds and
     the prefixes.) Phase 1 samples in this process, on one thread.
 
-    Phase 2 is OPIM-C on RR sets that stop at ``S_b``, with greedy starting from
+    Phase 2 is OPIM-C (from OPIM-C's first size ``theta_max eps2^2 k / n`` as a power
+    of two between 128 and 4,096 sets, doubled) on RR sets that stop at ``S_b``, with
+    greedy starting from
     ``S_b``: such sets give every seed set containing ``S_b`` its true coverage, so
     the lower bound of the chosen seeds and the upper bound on ``OPT_k`` (taken over
     greedy rounds past ``S_b``) are OPIM-C's, and the run stops once their ratio
@@ -262,15 +270,18 @@ def hist(
     theta_max = (n * (math.sqrt(2.0 * log9)
                       + math.sqrt((2.0 + 2.0 * eps2 / 3.0) * (_log_binom(n, k - b) + log9)))
                  ** 2 / (eps2**2 * k))
-    i_max = max(math.ceil(math.log2(max(theta_max / CHUNK_SIZE, 1.0))), 0) + 1
+    # OPIM-C's first size, theta_max eps2^2 k / n, as a power of two in [128, 4096].
+    theta0 = theta_max * eps2**2 * k / n
+    start = min(CHUNK_SIZE, max(_SELECTION_START, 2 ** math.floor(math.log2(theta0))))
+    i_max = max(math.ceil(math.log2(max(theta_max / start, 1.0))), 0) + 1
     a = math.log(3.0 * i_max / delta2)
 
     def collection(stream: int) -> RRSets:
         return RRSets(graph, model_name, entropy, stream=stream, threads=threads,
-                      backend=backend, stop=sentinel)
+                      backend=backend, stop=sentinel, first_chunk=start)
 
     first, second = collection(2), collection(3)
-    size = CHUNK_SIZE
+    size = start
     for i in range(1, i_max + 1):
         if len(first):
             _require_rr_memory(2 * size, _per_set_size(first), size,
@@ -298,7 +309,7 @@ def hist(
         "k": k, "model": model_name, "eps": eps, "l": l, "seed": seed,
         "entropy": entropy, "delta": delta, "sentinel_size": b,
         "eps_sentinel": eps1 if b else 0.0, "eps_selection": eps2, "rounds": i,
-        "theta_max": theta_max, **info,
+        "theta_max": theta_max, "theta_start": start, **info,
         "rr_sets_selection": len(first), "rr_sets_validation": theta2,
         "rr_sets_drawn": info["rr_sets_sentinel"] + len(first) + theta2,
         "selection_estimate": n * covered / len(first),

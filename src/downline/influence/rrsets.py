@@ -110,10 +110,12 @@ def _sample(shared: dict[str, Any], state: np.uint64, count: int,
 def _chunk_on_worker(shared: dict[str, Any], job: tuple[Any, ...]) -> tuple[
         np.ndarray, np.ndarray]:
     """One chunk of RR sets on an execution backend (same stream as :func:`sample_chunk`):
-    ``job`` is ``(entropy, stream, index)``, or with a fourth item, the stopping nodes."""
+    ``job`` is ``(entropy, stream, index)``, optionally followed by the stopping nodes
+    (or None) and the chunk's count (default :data:`CHUNK_SIZE`)."""
     entropy, stream, index = job[:3]
     stop = job[3] if len(job) > 3 else None
-    return _sample(shared, _chunk_state(entropy, stream, index), CHUNK_SIZE, stop)
+    count = job[4] if len(job) > 4 else CHUNK_SIZE
+    return _sample(shared, _chunk_state(entropy, stream, index), count, stop)
 
 
 class RRSets:
@@ -139,11 +141,16 @@ class RRSets:
         Dense indices of nodes at which every set stops (HIST's sentinel set): a set
         that reaches one is stored as that node alone. Coverage of any seed set that
         contains all of them is then the same as on full RR sets.
+    first_chunk : int, optional
+        Chunk ``i`` holds ``min(CHUNK_SIZE, first_chunk * 2^i)`` sets (default: every
+        chunk :data:`CHUNK_SIZE`), for collections that start small and double; a
+        pure function of the index too, so the collection is still the same anywhere.
     """
 
     def __init__(
         self, graph: Graph, model: Model, entropy: int, stream: int = 0,
         threads: int | None = None, backend: Any = None, stop: np.ndarray | None = None,
+        first_chunk: int = CHUNK_SIZE,
     ) -> None:
         self.graph = graph
         self.threads = default_threads(threads)
@@ -152,6 +159,7 @@ class RRSets:
         self.entropy = entropy
         self.stream = stream
         self.stop = None if stop is None or len(stop) == 0 else np.asarray(stop, np.int32)
+        self.first_chunk = min(max(int(first_chunk), 1), CHUNK_SIZE)
         self._offsets = np.zeros(1024, dtype=np.int64)
         self._members = np.empty(1 << 16, dtype=np.int32)
         self._count = 0
@@ -191,19 +199,31 @@ class RRSets:
         self, total: int, progress: Callable[[int], None] | None = None
     ) -> None:
         """Sample whole chunks until the collection holds at least ``total`` sets."""
-        need = -(-(int(total) - self._count) // CHUNK_SIZE)
-        if need <= 0:
+        counts: list[int] = []
+        planned = self._count
+        while planned < int(total):
+            counts.append(self._chunk_count(self._chunks + len(counts)))
+            planned += counts[-1]
+        if not counts:
             return
         shared = _shared_arrays(self.graph, self.model)  # built here, before threads share it
-        extra = () if self.stop is None else (self.stop,)
-        jobs = [(self.entropy, self.stream, i, *extra)
-                for i in range(self._chunks, self._chunks + need)]
-        for offsets, members in self.backend.imap(_chunk_on_worker, shared, jobs):
+        if self.stop is None and self.first_chunk == CHUNK_SIZE:
+            jobs = [(self.entropy, self.stream, self._chunks + j) for j in range(len(counts))]
+        else:
+            jobs = [(self.entropy, self.stream, self._chunks + j, self.stop, c)
+                    for j, c in enumerate(counts)]
+        for (offsets, members), count in zip(
+                self.backend.imap(_chunk_on_worker, shared, jobs), counts, strict=True):
             self._append(offsets, members)
             if progress is not None:
-                progress(CHUNK_SIZE)
-        self._chunks += need
+                progress(count)
+        self._chunks += len(counts)
         self._index = None
+
+    def _chunk_count(self, index: int) -> int:
+        if self.first_chunk >= CHUNK_SIZE or index >= 12:
+            return CHUNK_SIZE
+        return min(CHUNK_SIZE, self.first_chunk << index)
 
     def _append(self, offsets: np.ndarray, members: np.ndarray) -> None:
         count = offsets.shape[0] - 1
