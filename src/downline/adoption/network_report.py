@@ -22,6 +22,7 @@ from downline.adoption.netstats import (
     Classification,
     DiffusionSummary,
     classify_adopters,
+    mean_thresholds_by,
     network_thresholds,
     summarize,
 )
@@ -130,11 +131,9 @@ def network_report(
     if group is not None:
         if group not in net.covariates.columns:
             raise ParameterError(f"no column {group!r} in the node table", field="group")
-        g = net.covariates[group].to_numpy()
         th["group"] = group
-        th["by_group"] = {str(k): float(np.nanmean(np.where(g == k, vals, np.nan)))
-                          for k in sorted(set(g.tolist()), key=str)
-                          if np.isfinite(vals[g == k]).any()}
+        th["by_group"] = {str(k): float(v) for k, v in
+                          mean_thresholds_by(net, group).items() if np.isfinite(v)}
     try:
         classification = classify_adopters(net)
     except DownlineError as exc:

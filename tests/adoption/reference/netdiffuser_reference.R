@@ -160,7 +160,7 @@ figures <- function(net, label, group = "community", full_matrices = FALSE) {
     se_groupvar = function() suppressWarnings(exposure(net, alt.graph = "se", groupvar = group)),
     indegree_attr = function() exposure(net, attrs = dgr(net, cmode = "indegree"))
   )
-  if (nvertices(net) > 800) variants$se <- variants$se_groupvar <- NULL
+  if (nvertices(net) > 800) variants$se <- NULL  # struct_equiv in R: n^2 x n doubles
   # struct_equiv() takes each row's largest distance with max.col(), which breaks ties
   # at random (within a relative 1e-5): a seed makes the "se" variants repeatable
   out$exposure <- list()
