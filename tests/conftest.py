@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# The cascade kernels run on numba's OpenMP threads, and libgomp spins while its threads
+# wait. Beside other work (two pytest-xdist workers, other jobs on a shared machine) that
+# spinning doubles the CPU and the wall time of the cascade tests; waiting passively
+# changes no result. Set before any kernel starts the thread pool.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
