@@ -41,6 +41,7 @@ def test_exact_data_recovers_parameters(m, p, q, T, sigma):
 
 
 @pytest.mark.parametrize(("m", "p", "q", "T", "sigma"), CASES)
+@pytest.mark.slow
 def test_interval_coverage_matches_nominal(m, p, q, T, sigma):
     """95% intervals cover the truth at a rate consistent with 0.95.
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from downline.cli import app
 from downline.store import Workspace
 
 
+@pytest.mark.slow
 def test_demo_runs_every_area_and_stores_results(tmp_path):
     ws = tmp_path / "demo" / "downline.duckdb"
     res = CliRunner().invoke(app, ["demo", "--no-serve", "-w", str(ws)])

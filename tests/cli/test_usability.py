@@ -100,6 +100,7 @@ def _json_commands(tmp: Path, migration: Path) -> list[list[str]]:
     ]
 
 
+@pytest.mark.slow
 def test_every_command_prints_valid_json(tmp_path: Path, migration_files: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     for args in _json_commands(tmp_path, migration_files):

@@ -9,6 +9,7 @@ from downline.errors import ComplianceError
 from downline.store import Workspace
 
 
+@pytest.mark.slow
 def test_refit_on_the_sample_is_measured(sample) -> None:
     with Workspace(sample["path"], read_only=True) as ws:
         r = refit_screen(ws, "sample-company", folds=5, seed=0)

@@ -146,6 +146,7 @@ def _plain_rr_sets(g: Graph, count: int, seed: int) -> np.ndarray:
     return counts
 
 
+@pytest.mark.slow
 def test_subset_sampler_matches_the_plain_sampler_on_skewed_weights() -> None:
     # Exponentially distributed in-weights normalized per node (SUBSIM's skewed
     # setting): every node's in-edges differ, so every node takes the sorted path.

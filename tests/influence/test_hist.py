@@ -91,6 +91,7 @@ def test_no_stop_draws_the_very_same_sets() -> None:
 
 
 @pytest.mark.parametrize("model", ["ic", "lt"])
+@pytest.mark.slow
 def test_stopped_sets_give_supersets_of_the_sentinels_their_full_coverage(
         nethept: Graph, model: str) -> None:
     g = nethept if model == "ic" else nethept.with_weights("wc")
@@ -172,6 +173,7 @@ def facebook_pair(facebook: Graph, mc) -> dict[str, tuple[SeedSet, float, float]
     return out
 
 
+@pytest.mark.slow
 def test_hist_spread_matches_opim_c_on_facebook(facebook_pair) -> None:
     s, mean, se = facebook_pair["hist"]
     _, o_mean, o_se = facebook_pair["opim_c"]
@@ -187,6 +189,7 @@ def test_hist_spread_matches_opim_c_on_facebook(facebook_pair) -> None:
     assert mean >= 1100  # published OPIM-C at eps = 0.01: 1,177.5
 
 
+@pytest.mark.slow
 def test_hist_estimate_and_bounds_hold_on_facebook(facebook_pair) -> None:
     s, mean, se = facebook_pair["hist"]
     assert abs(s.spread_estimate - mean) <= 1.96 * math.hypot(s.stderr, se) + 1e-9
@@ -196,6 +199,7 @@ def test_hist_estimate_and_bounds_hold_on_facebook(facebook_pair) -> None:
     assert len(set(s.seeds)) == 50 and s.indices.dtype == np.int32
 
 
+@pytest.mark.slow
 def test_hist_at_large_k_on_nethept(nethept: Graph, mc) -> None:
     s = hist(nethept, 200, eps=0.1, seed=5)
     o = opim_c(nethept, 200, eps=0.1, seed=6)
@@ -210,6 +214,7 @@ def test_hist_at_large_k_on_nethept(nethept: Graph, mc) -> None:
     assert abs(s.spread_estimate - mean) <= 1.96 * math.hypot(s.stderr, se) + 1e-9
 
 
+@pytest.mark.slow
 def test_hist_lt(facebook: Graph, mc) -> None:
     s = hist(facebook, 100, model="lt", eps=0.1, seed=11)
     o = opim_c(facebook, 100, model="lt", eps=0.1, seed=12)

@@ -122,6 +122,7 @@ def test_opim_c_facebook(facebook: Graph, mc) -> None:
     assert s.lower_bound <= mean + 3 * se
 
 
+@pytest.mark.slow
 def test_lt_facebook_k100(facebook: Graph, mc) -> None:
     # Published OPIM seeds reach 2,721.5 under LT-WC (data README); IMM should match.
     s = imm(facebook, 100, model="lt", eps=0.1, seed=11)

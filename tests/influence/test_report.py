@@ -56,6 +56,7 @@ def test_report_json_dict(nethept_report) -> None:
     json.dumps(d)  # plain Python values only
 
 
+@pytest.mark.slow
 def test_cascade_engine_agrees_with_test_estimator(facebook: Graph, facebook_imm: SeedSet,
                                                    mc) -> None:
     ours, se = mc(facebook, "ic", facebook_imm.indices, runs=4000, seed=8)
@@ -72,6 +73,7 @@ def test_report_on_a_sponsor_tree() -> None:
     assert (rep.downline["imm"] >= rep.frontline["imm"]).all()
 
 
+@pytest.mark.slow
 def test_celf_matches_imm_on_a_small_graph() -> None:
     rng = np.random.default_rng(5)
     src = rng.integers(0, 150, 600)

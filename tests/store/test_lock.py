@@ -84,6 +84,7 @@ def _wait_closed(guard, limit: float = 10.0) -> None:
     assert not guard.is_open
 
 
+@pytest.mark.slow
 def test_cli_loads_into_the_workspace_of_a_running_server(tmp_path):
     from fastapi.testclient import TestClient
 
@@ -139,6 +140,7 @@ def test_server_waits_for_the_cli_then_answers_503(tmp_path):
         assert json.loads(res.text)[0]["name"] == "email-Eu-core"
 
 
+@pytest.mark.slow
 def test_cli_busy_workspace_is_one_line_exit_2(tmp_path):
     path = tmp_path / "ws.duckdb"
     Workspace(path).close()
