@@ -35,12 +35,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # The quick loop while editing (see docs/architecture.md): no slow statistical checks, no
-# browser, no fuzzing (readers, API), no Dask clusters. `make test` runs everything.
+# browser, no fuzzing (readers, API), no Dask clusters; warm kernels, two pytest-xdist
+# workers (one test file per worker at a time). `make test` runs everything.
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -m "not slow" -k "not dask and not fuzz" --ignore=tests/e2e \
-		--ignore=tests/engine --ignore=tests/api/test_schemathesis.py
+	$(BIN)/downline warmup
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow" -k "not dask and not fuzz" \
+		--ignore=tests/e2e --ignore=tests/engine --ignore=tests/api/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
