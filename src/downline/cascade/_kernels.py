@@ -38,6 +38,200 @@ def _block_bounds(runs: int, blocks: int, b: int) -> tuple[int, int]:
 
 # -- independent cascade --------------------------------------------------------------------
 
+# A segment of the subset-sampling index closes before its survival would fall below this:
+# the guide table of a segment is uniform in survival, so a bounded range keeps every cell
+# to about one edge. An edge with ``1 - p`` below it is a segment alone (a coin).
+SEGMENT_MIN_SURVIVAL = 0.1
+
+# Longest segment (its guide table holds offsets as uint16).
+SEGMENT_MAX_EDGES = 65535
+
+# Survivals are stored as float32 rounded down; the exact one (in double) lies below
+# ``stored * (1 + 2**-23)``. A draw at or above ``stored * SURVIVAL_SLACK`` is a success
+# without reading the edge's probability.
+SURVIVAL_SLACK = 1.0 + 2.0**-22
+
+
+@njit(cache=True)
+def _float32_at_or_below(x: float) -> np.float32:
+    f = np.float32(x)
+    if np.float64(f) > x:
+        f = np.nextafter(f, np.float32(0.0))
+    return f
+
+
+@njit(cache=True)
+def subset_index(
+    indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+           np.ndarray]:
+    """The per-graph index of IC subset sampling (see :func:`ic_batch`).
+
+    Each node's out-edges are sorted by probability, highest first (stable), and cut into
+    *segments*: runs of edges whose survival ``prod (1 - p)``, taken from the segment's
+    first edge, stays at or above :data:`SEGMENT_MIN_SURVIVAL` (at most
+    :data:`SEGMENT_MAX_EDGES` edges). Returns, per edge in that order, ``targets`` (int32),
+    ``probs`` (float32) and ``surv`` (float32: the survival from the segment's first edge
+    up to and including this one, each step ``fl(surv_prev * (1 - p))`` in double rounded
+    down to float32) and ``guide`` (uint16: for cell ``c`` of the segment starting at
+    ``a``, stored at ``a + c``, the offset of the first edge whose survival falls in cell
+    ``c`` or below); per node ``seg_ptr`` (int64, n + 1: the node's segments); per segment
+    ``seg_lo`` (int64, segments + 1: first edge; the last entry is m) and ``seg_f``
+    (float64, (segments, 2): the segment's final survival and its cell scale
+    ``cells / (1 - final)``, 0 when final is 1).
+    """
+    n = indptr.shape[0] - 1
+    m = indices.shape[0]
+    targets = np.empty(m, dtype=np.int32)
+    sorted_p = np.empty(m, dtype=np.float32)
+    surv = np.empty(m, dtype=np.float32)
+    guide = np.empty(m, dtype=np.uint16)
+    starts = np.zeros(m, dtype=np.uint8)
+    seg_ptr = np.zeros(n + 1, dtype=np.int64)
+    segs = 0
+    for u in range(n):
+        lo = indptr[u]
+        hi = indptr[u + 1]
+        seg_ptr[u] = segs
+        if hi == lo:
+            continue
+        perm = np.argsort(-probs[lo:hi], kind="mergesort")
+        s = 1.0
+        first = lo
+        for i in range(hi - lo):
+            t = lo + perm[i]
+            p = probs[t]
+            d = s * (1.0 - np.float64(p))
+            if i == 0 or d < SEGMENT_MIN_SURVIVAL or lo + i - first >= SEGMENT_MAX_EDGES:
+                first = lo + i
+                starts[first] = 1
+                segs += 1
+                d = 1.0 - np.float64(p)
+            f = _float32_at_or_below(d)
+            s = np.float64(f)
+            targets[lo + i] = indices[t]
+            sorted_p[lo + i] = p
+            surv[lo + i] = f
+    seg_ptr[n] = segs
+    seg_lo = np.empty(segs + 1, dtype=np.int64)
+    g = 0
+    for i in range(m):
+        if starts[i]:
+            seg_lo[g] = i
+            g += 1
+    seg_lo[segs] = m
+    seg_f = np.empty((segs, 2), dtype=np.float64)
+    for g in range(segs):
+        a = seg_lo[g]
+        cells = seg_lo[g + 1] - a
+        final = np.float64(surv[a + cells - 1])
+        seg_f[g, 0] = final
+        scale = cells / (1.0 - final) if final < 1.0 else 0.0
+        seg_f[g, 1] = scale
+        # Cell c holds draws t with floor((1 - t) * scale) == c (the kernel's formula, so
+        # the monotone rounding of the same operations keeps guide[c] <= the answer).
+        c = 0
+        for i in range(cells):
+            cell = np.floor((1.0 - np.float64(surv[a + i])) * scale)
+            while c < cells and c <= cell:
+                guide[a + c] = i
+                c += 1
+        while c < cells:
+            guide[a + c] = cells - 1
+            c += 1
+    return targets, sorted_p, surv, guide, seg_ptr, seg_lo, seg_f
+
+
+def empty_subset_index() -> tuple[np.ndarray, ...]:
+    """An index of no edges: tells :func:`ic_batch` to use the edge arrays instead."""
+    return (np.empty(0, np.int32), np.empty(0, np.float32), np.empty(0, np.float32),
+            np.empty(0, np.uint16), np.empty(0, np.int64), np.zeros(1, np.int64),
+            np.empty((0, 2), np.float64))
+
+
+@njit(cache=True, inline="always")
+def _activate(v: int, stamp: np.ndarray, mark: np.int32, queue: np.ndarray, tail: int) -> int:
+    if stamp[v] != mark:
+        stamp[v] = mark
+        queue[tail] = v
+        tail += 1
+    return tail
+
+
+@njit(cache=True, inline="always")
+def _expand_subset(
+    u: int, index: tuple, state: np.uint64, stamp: np.ndarray, mark: np.int32,
+    queue: np.ndarray, tail: int,
+) -> tuple[np.uint64, int]:
+    """Successful out-edges of ``u`` by inversion on each segment's survival."""
+    targets, sorted_p, surv, guide, seg_ptr, seg_lo, seg_f = index
+    for g in range(seg_ptr[u], seg_ptr[u + 1]):
+        a = seg_lo[g]
+        b = seg_lo[g + 1]
+        final = seg_f[g, 0]
+        scale = seg_f[g, 1]
+        s0 = 1.0
+        j = a
+        while True:
+            # t uniform on [0, s0): the next candidate is the first i >= j with
+            # surv[i] <= t; none when t < final.
+            state, x = next_double(state)
+            t = x * s0
+            if t < final:
+                break
+            c = np.int64((1.0 - t) * scale)
+            if c >= b - a:
+                c = b - a - 1
+            i = a + np.int64(guide[a + c])
+            if i < j:
+                i = j
+            while surv[i] > t:
+                i += 1
+            s0 = np.float64(surv[i])
+            # Candidates come with the rounded-down survival's probability, at least p;
+            # t is uniform on [surv[i], surv[i - 1]) and the edge is live when t is at or
+            # above the exact surv[i - 1] * (1 - p) (thinning, exact).
+            live = t >= s0 * SURVIVAL_SLACK
+            if not live:
+                before = np.float64(surv[i - 1]) if i > a else 1.0
+                live = t >= before * (1.0 - np.float64(sorted_p[i]))
+            if live:
+                tail = _activate(targets[i], stamp, mark, queue, tail)
+            j = i + 1
+            if j >= b:
+                break
+    return state, tail
+
+
+@njit(cache=True, inline="always")
+def _expand_edges(
+    u: int, indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray, uniform_p: float,
+    log1m: float, state: np.uint64, stamp: np.ndarray, mark: np.int32, queue: np.ndarray,
+    tail: int,
+) -> tuple[np.uint64, int]:
+    """Successful out-edges of ``u`` from the edge arrays: all, geometric jumps or coins."""
+    j = indptr[u]
+    e = indptr[u + 1]
+    if uniform_p >= 1.0:
+        for t in range(j, e):
+            tail = _activate(indices[t], stamp, mark, queue, tail)
+    elif uniform_p > 0.0:
+        while True:
+            state, skip = next_geometric(state, log1m)
+            if skip >= e - j:
+                break
+            j += np.int64(skip)
+            tail = _activate(indices[j], stamp, mark, queue, tail)
+            j += 1
+    elif uniform_p < 0.0:
+        for t in range(j, e):
+            v = indices[t]
+            if stamp[v] != mark:
+                state, x = next_double(state)
+                if x < probs[t]:
+                    tail = _activate(v, stamp, mark, queue, tail)
+    return state, tail
+
 
 @njit(cache=True, parallel=True)
 def ic_batch(
@@ -45,6 +239,7 @@ def ic_batch(
     indices: np.ndarray,
     probs: np.ndarray,
     uniform_p: float,
+    index: tuple,
     seeds: np.ndarray,
     key: np.uint64,
     runs: int,
@@ -53,16 +248,32 @@ def ic_batch(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run ``runs`` independent-cascade simulations from ``seeds``.
 
-    ``uniform_p >= 0`` says every edge has that probability, which switches on geometric
-    skipping (one random draw per success instead of one per edge). ``max_steps < 0``
-    means until no node is newly active.
+    How a node's successful out-edges are drawn:
 
-    Returns ``sizes`` (int64, per run), ``new_per_step`` (int64, shape (blocks, L): new
-    activations per step summed over the block's runs; step 0 holds the seeds) and
-    ``examined`` (int64 per block: edges looked at).
+    * ``index`` from :func:`subset_index` (not :func:`empty_subset_index`): per-edge
+      probabilities by subset sampling, one draw per candidate plus one per segment
+      instead of one per edge. Within a segment, with ``t`` uniform on ``[0, s)`` (``s``
+      the survival up to the last candidate), the next candidate is the first edge whose
+      survival is at most ``t`` (inversion), found through the segment's guide table in
+      about one step; ``t`` below the segment's final survival means no further success.
+      Survivals are float32 rounded down, so a candidate is accepted when ``t`` clears
+      the exact survival (thinning), which needs the edge's probability only within
+      ``2**-22`` of the stored value. Every edge thus succeeds with its own probability,
+      independently. This is subset sampling in the sense of Bringmann and Panagiotou
+      (ICALP 2012), which SUBSIM (Guo et al., SIGMOD 2020) uses for RR sets; the guide
+      table is Chen and Asau's (1974) index for inversion.
+    * otherwise ``uniform_p >= 0`` says every edge has that probability: geometric
+      skipping (one draw per success), or every edge when it is 1;
+    * otherwise one coin per edge on ``probs``.
+
+    ``max_steps < 0`` means until no node is newly active. Returns ``sizes`` (int64, per
+    run), ``new_per_step`` (int64, shape (blocks, L): new activations per step summed over
+    the block's runs; step 0 holds the seeds) and ``examined`` (int64 per block: out-edges
+    of the active nodes, also those jumped over).
     """
     n = indptr.shape[0] - 1
     k = seeds.shape[0]
+    subset = index[4].shape[0] == n + 1
     length = n + 1 if max_steps < 0 else min(n, max_steps) + 1
     sizes = np.zeros(runs, dtype=np.int64)
     new_per_step = np.zeros((blocks, length), dtype=np.int64)
@@ -81,11 +292,7 @@ def ic_batch(
             state = stream_start(key, r)
             tail = 0
             for i in range(k):
-                s = seeds[i]
-                if stamp[s] != mark:
-                    stamp[s] = mark
-                    queue[tail] = s
-                    tail += 1
+                tail = _activate(seeds[i], stamp, mark, queue, tail)
             counts[0] += tail
             start = 0
             end = tail
@@ -94,209 +301,12 @@ def ic_batch(
                 step += 1
                 for q in range(start, end):
                     u = queue[q]
-                    j = indptr[u]
-                    e = indptr[u + 1]
-                    seen += e - j
-                    if uniform_p >= 1.0:
-                        for t in range(j, e):
-                            v = indices[t]
-                            if stamp[v] != mark:
-                                stamp[v] = mark
-                                queue[tail] = v
-                                tail += 1
-                    elif uniform_p > 0.0:
-                        while True:
-                            state, skip = next_geometric(state, log1m)
-                            if skip >= e - j:
-                                break
-                            j += np.int64(skip)
-                            v = indices[j]
-                            if stamp[v] != mark:
-                                stamp[v] = mark
-                                queue[tail] = v
-                                tail += 1
-                            j += 1
-                    elif uniform_p < 0.0:
-                        for t in range(j, e):
-                            v = indices[t]
-                            if stamp[v] != mark:
-                                state, x = next_double(state)
-                                if x < probs[t]:
-                                    stamp[v] = mark
-                                    queue[tail] = v
-                                    tail += 1
-                counts[step] += tail - end
-                start = end
-                end = tail
-            sizes[r] = tail
-        examined[b] = seen
-    return sizes, new_per_step, examined
-
-
-# -- independent cascade with per-edge probabilities: subset sampling -------------------------
-
-# Edges at or above this probability get a coin each: inverting for the next success would
-# cost a log and a search to cover fewer than about four edges.
-DIRECT_COIN_P = 0.25
-
-
-@njit(cache=True)
-def order_out_edges(
-    indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The per-node index of :func:`ic_subset_batch`: out-edges sorted by probability.
-
-    Each node's out-edges are sorted by probability, highest first (stable). Returns, in
-    that order, ``targets`` (int32), ``probs`` (float32), ``cum`` (float64: the running
-    sum of ``log(1 - p)`` over the row's edges below :data:`DIRECT_COIN_P`, up to and
-    including this edge; 0 on the coin edges at the front) and ``none_after`` (float64:
-    the probability that no edge from this one to the end of the row succeeds among
-    those below :data:`DIRECT_COIN_P`, ``exp(cum[last] - cum[this - 1])``).
-    """
-    n = indptr.shape[0] - 1
-    m = indices.shape[0]
-    targets = np.empty(m, dtype=np.int32)
-    sorted_p = np.empty(m, dtype=np.float32)
-    cum = np.empty(m, dtype=np.float64)
-    none_after = np.empty(m, dtype=np.float64)
-    for u in range(n):
-        lo = indptr[u]
-        hi = indptr[u + 1]
-        if hi == lo:
-            continue
-        perm = np.argsort(-probs[lo:hi], kind="mergesort")
-        total = 0.0
-        for i in range(hi - lo):
-            t = lo + perm[i]
-            p = probs[t]
-            targets[lo + i] = indices[t]
-            sorted_p[lo + i] = p
-            if p < DIRECT_COIN_P:
-                total += np.log1p(-np.float64(p))
-            cum[lo + i] = total
-        before = 0.0
-        for i in range(lo, hi):
-            none_after[i] = np.exp(total - before)
-            before = cum[i]
-    return targets, sorted_p, cum, none_after
-
-
-@njit(cache=True, inline="always")
-def _first_at_or_below(cum: np.ndarray, j: int, e: int, target: float) -> int:
-    """The first ``i`` in ``[j, e)`` with ``cum[i] <= target`` (``cum`` non-increasing), or e.
-
-    Galloping from ``j``: successes tend to come soon after the last one.
-    """
-    if cum[j] <= target:
-        return j
-    lo = j  # cum[lo] > target
-    step = 1
-    hi = j + 1
-    while hi < e and cum[hi] > target:
-        lo = hi
-        step *= 2
-        hi = lo + step
-    if hi >= e:
-        hi = e
-        if cum[e - 1] > target:
-            return e
-    # cum[lo] > target >= cum[hi] (or hi == e with cum[e - 1] <= target).
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if cum[mid] <= target:
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
-@njit(cache=True, parallel=True)
-def ic_subset_batch(
-    indptr: np.ndarray,
-    targets: np.ndarray,
-    sorted_p: np.ndarray,
-    cum: np.ndarray,
-    none_after: np.ndarray,
-    seeds: np.ndarray,
-    key: np.uint64,
-    runs: int,
-    max_steps: int,
-    blocks: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`ic_batch` for per-edge probabilities: one draw per success, not per edge.
-
-    Works on the index of :func:`order_out_edges`. Within a row, the position of the next
-    successful edge after position ``j`` is drawn by inversion: with ``u`` uniform on
-    [0, 1), it is the first ``i >= j`` whose survival ``prod_{j <= l <= i} (1 - p_l)`` is
-    at most ``u``, found by a galloping search on the running sums of ``log(1 - p)``; when
-    ``u < none_after[j]`` no further edge succeeds, which needs no logarithm. Every edge
-    thus succeeds with its own probability, independently, at the cost of one uniform per
-    success plus one per active node (under weighted cascade about ``2 + sum of p``
-    instead of the out-degree). Edges at or above :data:`DIRECT_COIN_P`, sorted to the
-    front, get one coin each. This is subset sampling in the sense of Bringmann and
-    Panagiotou (ICALP 2012), as SUBSIM (Guo et al., SIGMOD 2020) uses it for RR sets.
-
-    Same returns as :func:`ic_batch` (``examined`` counts every out-edge of every active
-    node, also the ones jumped over).
-    """
-    n = indptr.shape[0] - 1
-    k = seeds.shape[0]
-    length = n + 1 if max_steps < 0 else min(n, max_steps) + 1
-    sizes = np.zeros(runs, dtype=np.int64)
-    new_per_step = np.zeros((blocks, length), dtype=np.int64)
-    examined = np.zeros(blocks, dtype=np.int64)
-    for b in prange(blocks):
-        lo, hi = _block_bounds(runs, blocks, b)
-        stamp = np.zeros(n, dtype=np.int32)
-        queue = np.empty(n, dtype=np.int32)
-        counts = new_per_step[b]
-        seen = np.int64(0)
-        for r in range(lo, hi):
-            mark = np.int32(r - lo + 1)
-            state = stream_start(key, r)
-            tail = 0
-            for i in range(k):
-                s = seeds[i]
-                if stamp[s] != mark:
-                    stamp[s] = mark
-                    queue[tail] = s
-                    tail += 1
-            counts[0] += tail
-            start = 0
-            end = tail
-            step = 0
-            while start < end and (max_steps < 0 or step < max_steps):
-                step += 1
-                for q in range(start, end):
-                    u = queue[q]
-                    j = indptr[u]
-                    e = indptr[u + 1]
-                    seen += e - j
-                    while j < e and sorted_p[j] >= DIRECT_COIN_P:
-                        v = targets[j]
-                        if stamp[v] != mark:
-                            state, x = next_double(state)
-                            if x < sorted_p[j]:
-                                stamp[v] = mark
-                                queue[tail] = v
-                                tail += 1
-                        j += 1
-                    while j < e:
-                        # x in [0, 1): x < none_after is "no success", x in
-                        # [survival(i), survival(i - 1)) is "the next success is i".
-                        state, x = next_double(state)
-                        if x < none_after[j]:
-                            break
-                        before = cum[j - 1] if j > indptr[u] else 0.0
-                        j = _first_at_or_below(cum, j, e, before + np.log(x))
-                        if j >= e:
-                            break
-                        v = targets[j]
-                        if stamp[v] != mark:
-                            stamp[v] = mark
-                            queue[tail] = v
-                            tail += 1
-                        j += 1
+                    seen += indptr[u + 1] - indptr[u]
+                    if subset:
+                        state, tail = _expand_subset(u, index, state, stamp, mark, queue, tail)
+                    else:
+                        state, tail = _expand_edges(u, indptr, indices, probs, uniform_p, log1m,
+                                                    state, stamp, mark, queue, tail)
                 counts[step] += tail - end
                 start = end
                 end = tail

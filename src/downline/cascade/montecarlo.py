@@ -73,11 +73,8 @@ class ChunkTask:
     seeds: np.ndarray
     max_steps: int
     uniform_p: float = -1.0
-    # IC with per-edge probabilities: out-edges sorted by probability (see _kernels).
-    order_targets: np.ndarray | None = None
-    order_probs: np.ndarray | None = None
-    order_cum: np.ndarray | None = None
-    order_none_after: np.ndarray | None = None
+    # IC with per-edge probabilities: the subset-sampling index (_kernels.subset_index).
+    subset: tuple[np.ndarray, ...] | None = None
     # Migration only.
     share_w: np.ndarray | None = None
     owner: np.ndarray | None = None
@@ -126,16 +123,11 @@ def run_chunk(task: ChunkTask, runs: int, key: int) -> ChunkResult:
     """
     blocks = max(1, min(numba.get_num_threads(), runs))
     k = np.uint64(key)
-    if task.model == "ic" and task.order_targets is not None:
-        sizes, per_step, examined = _kernels.ic_subset_batch(
-            task.indptr, task.order_targets, task.order_probs, task.order_cum,
-            task.order_none_after, task.seeds, k, runs, task.max_steps, blocks,
-        )
-        return ChunkResult(sizes, _trim(per_step.sum(axis=0)), int(examined.sum()))
     if task.model == "ic":
+        index = task.subset if task.subset is not None else _kernels.empty_subset_index()
         sizes, per_step, examined = _kernels.ic_batch(
-            task.indptr, task.indices, task.probs, task.uniform_p, task.seeds, k, runs,
-            task.max_steps, blocks,
+            task.indptr, task.indices, task.probs, task.uniform_p, index, task.seeds, k,
+            runs, task.max_steps, blocks,
         )
         return ChunkResult(sizes, _trim(per_step.sum(axis=0)), int(examined.sum()))
     if task.model == "lt":
@@ -200,27 +192,52 @@ def _prepared(graph: Graph) -> _Prepared:
 
 
 SUBSET_INDEX_MAX_BYTES = 1 << 30
-"""Largest sorted out-edge index (24 bytes per edge) kept per graph for IC subset sampling.
+"""Largest IC subset-sampling index kept per graph (see :func:`subset_index_bytes`).
 
 Graphs above it simulate IC with one coin per edge instead."""
 
-_ORDERED: weakref.WeakKeyDictionary[Graph, tuple[np.ndarray, ...]] = (
+
+def subset_index_bytes(graph: Graph) -> int:
+    """A bound on the memory of the IC subset-sampling index of ``graph`` while it is built.
+
+    15 bytes per edge (target, probability, survival, guide cell, a segment mark), 8 per
+    node and 24 per segment. A segment that closes, together with the edge after it, holds
+    at least ``log(1 / SEGMENT_MIN_SURVIVAL)`` of ``-log(1 - p)``, so segments number at
+    most one per node with edges, plus twice the total of ``min(-log(1 - p), that)``
+    divided by it, plus the splits of over-long segments. On ego-Facebook with weighted
+    cascade the bound is about 17 bytes per edge (the index itself about 15).
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 0], [1, 2], probs=0.5)
+    >>> subset_index_bytes(g)
+    134
+    """
+    cap = float(np.log(1.0 / _kernels.SEGMENT_MIN_SURVIVAL))
+    with np.errstate(divide="ignore"):
+        mass = np.minimum(-np.log1p(-graph.probs.astype(np.float64)), cap)
+    nonempty = int(np.count_nonzero(np.diff(graph.indptr)))
+    segments = nonempty + int(np.ceil(2.0 * float(mass.sum()) / cap)) + (
+        graph.m // _kernels.SEGMENT_MAX_EDGES)
+    return 15 * graph.m + 8 * (graph.n + 1) + 24 * min(segments, graph.m + 1)
+
+_SUBSET_INDEX: weakref.WeakKeyDictionary[Graph, tuple[np.ndarray, ...]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _ordered_out_edges(graph: Graph) -> tuple[np.ndarray, ...] | None:
-    """Out-edges sorted by probability per node, built once per (immutable) graph.
+def _subset_index(graph: Graph) -> tuple[np.ndarray, ...] | None:
+    """The IC subset-sampling index (:func:`_kernels.subset_index`), once per graph.
 
     None when the index would exceed :data:`SUBSET_INDEX_MAX_BYTES`. The cache holds the
     graph weakly, so the index goes with the graph.
     """
-    got = _ORDERED.get(graph)
+    got = _SUBSET_INDEX.get(graph)
     if got is None:
-        if 24 * graph.m > SUBSET_INDEX_MAX_BYTES:
+        if subset_index_bytes(graph) > SUBSET_INDEX_MAX_BYTES:
             return None
-        got = _kernels.order_out_edges(graph.indptr, graph.indices, graph.probs)
-        _ORDERED[graph] = got
+        got = _kernels.subset_index(graph.indptr, graph.indices, graph.probs)
+        _SUBSET_INDEX[graph] = got
     return got
 
 
@@ -239,12 +256,10 @@ def make_task(
     prep = _prepared(graph)
     max_steps = -1 if steps is None else steps
     if name == "ic":
-        ordered = _ordered_out_edges(graph) if prep.uniform_p < 0.0 else None
-        if ordered is not None:
-            targets, probs, cum, none_after = ordered
+        index = _subset_index(graph) if prep.uniform_p < 0.0 else None
+        if index is not None:
             return ChunkTask("ic", graph.indptr, graph.indices, graph.probs, seed_indices,
-                             max_steps, order_targets=targets, order_probs=probs,
-                             order_cum=cum, order_none_after=none_after)
+                             max_steps, subset=index)
         return ChunkTask("ic", graph.indptr, graph.indices, graph.probs, seed_indices,
                          max_steps, uniform_p=prep.uniform_p)
     if name == "lt":
