@@ -1,5 +1,6 @@
-"""The vectorised upline lookups of a Genealogy against a plain walk up the parent array,
-on seeded random forests whose members come in any order (sponsors after recruits too)."""
+"""The vectorised upline lookups and downline sums of a Genealogy against a plain walk up
+the parent array, on seeded random forests whose members come in any order (sponsors
+after recruits too)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,16 @@ def test_upline_by_id_is_the_chain_of_ids(gen: Genealogy) -> None:
         assert gen.upline(gen.ids[i]).tolist() == gen.ids[_chain(gen, i)].tolist()
 
 
+def test_downline_total_sums_every_downline(gen: Genealogy) -> None:
+    rng = np.random.default_rng(9)
+    values = rng.random(gen.n)
+    want = np.zeros(gen.n)
+    for i in range(gen.n):
+        for j in _chain(gen, i):
+            want[j] += values[i]
+    np.testing.assert_allclose(gen.downline_total(values), want, rtol=1e-12, atol=1e-12)
+
+
 def test_empty_queries_and_bad_indices() -> None:
     gen = _random_forest(10, 2, seed=8)
     assert gen.upline_at([], 1).tolist() == []
@@ -106,3 +117,5 @@ def test_empty_queries_and_bad_indices() -> None:
         gen.upline_at([0], -1)
     with pytest.raises(ParameterError):
         gen.nearest_upline([0], [True])
+    with pytest.raises(ParameterError):
+        gen.downline_total([1.0])

@@ -3,8 +3,8 @@
 Every function works on whole arrays of member indices at once; none walks the tree per
 post in Python. Uplines come from the genealogy's own vectorised lookups
 (:meth:`Genealogy.upline_on_level`, :meth:`Genealogy.upline_pairs`,
-:meth:`Genealogy.nearest_upline`); what is compliance's own is which upline a case goes
-to. Rates and their intervals are here too.
+:meth:`Genealogy.nearest_upline`) and its downline sums (:meth:`Genealogy.downline_total`);
+what is compliance's own is which upline a case goes to. Rates and their intervals are here too.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def leg_index(gen: Genealogy, idx: np.ndarray) -> np.ndarray:
 def downline_counts(gen: Genealogy, idx: np.ndarray, weights: np.ndarray | None = None
                     ) -> np.ndarray:
     """For every member, the number (or summed weight) of items posted in their downline,
-    their own excluded, by prefix sums over the pre-order.
+    their own excluded (:meth:`Genealogy.downline_total` of the items per member).
 
     Examples
     --------
@@ -71,12 +71,7 @@ def downline_counts(gen: Genealogy, idx: np.ndarray, weights: np.ndarray | None 
     """
     idx = np.asarray(idx, dtype=np.int64)
     w = np.ones(idx.size) if weights is None else np.asarray(weights, dtype=np.float64)
-    at_pos = np.bincount(gen.tin[idx], weights=w, minlength=gen.n)
-    prefix = np.concatenate(([0.0], np.cumsum(at_pos)))
-    start = gen.tin.astype(np.int64)
-    total = prefix[start + gen.subtree_size] - prefix[start]
-    own = np.bincount(idx, weights=w, minlength=gen.n)
-    return total - own
+    return gen.downline_total(np.bincount(idx, weights=w, minlength=gen.n))
 
 
 def qualified_upline(gen: Genealogy, idx: np.ndarray, rank_order: Sequence[str],

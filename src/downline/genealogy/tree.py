@@ -482,6 +482,33 @@ class Genealogy:
             rows, cur = rows[~hit], self.parent[cur[~hit]].astype(np.int64)
         return out
 
+    def downline_total(self, values: Any) -> np.ndarray:
+        """For every member, the sum of ``values`` over their whole downline (own excluded).
+
+        Parameters
+        ----------
+        values : array_like of float
+            One value per member (length :attr:`n`): a count of posts, a volume, ...
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 downline totals, in member order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> gen = Genealogy.from_frame(pd.DataFrame({"member_id": [1, 2, 3],
+        ...     "sponsor_id": [None, 1, 2], "joined_at": ["2024-01-01"] * 3}))
+        >>> gen.downline_total([1.0, 2.0, 4.0]).tolist()
+        [6.0, 4.0, 0.0]
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != (self.n,):
+            raise ParameterError(f"values needs one value per member ({self.n})",
+                                 field="values")
+        return _kernels.subtree_sum(self.order, self.parent, values) - values
+
     def _downline_slice(self, i: int) -> np.ndarray:
         start = int(self.tin[i])
         return self.order[start + 1 : start + int(self.subtree_size[i])]
