@@ -17,7 +17,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,6 +41,9 @@ def _kernel_sources() -> list[Path]:
 
 def _fingerprint() -> str:
     """Changes whenever a kernel source, numba or the cache location changes."""
+    # lazy: importlib.metadata (email, zipfile, csv) costs 15-40 ms of --help
+    from importlib import metadata
+
     digest = hashlib.sha256()
     for name in ("numba", "numpy"):
         try:
