@@ -401,3 +401,42 @@ def test_fitbass(name):
     assert fit.sigma == pytest.approx(ref["sigma"], rel=1e-6)
     assert fit.df == ref["df"][1]
     assert fit.rss == pytest.approx(ref["rss"], rel=1e-8)
+
+
+def test_classify_adopters_example_brazilian_farmers_censored():
+    # ?classify_adopters: diffnet.toa(x)[x$toa == max(x$toa)] <- NA; classify_adopters(x);
+    # the table in percent of the 540 adopters, ftable(out) in percent of all 692, and
+    # $cutoffs (R prints 7 significant digits)
+    ref = REF["classify_example_brfarmers"]
+    net = read_diffusion_network(DATA / "brfarmers_nodes.csv", DATA / "brfarmers_edges.csv",
+                                 periods=PERIODS["brfarmers"])  # never-adopters censored
+    c = ns.classify_adopters(net)
+    assert c.counts.to_numpy().tolist() == ref["counts"]
+    assert list(c.counts.index) == ref["toa_levels"]
+    assert ref["adopters"] == net.adopters == 540
+    assert_close(c.percent(of="adopters"), ref["percent_of_adopters"], tol=1e-9)
+    assert_close(c.counts / 540 * 100, ref["percent_of_adopters"], tol=0.005 + 1e-9)
+    assert [[printed(v, 2) for v in row] for row in c.percent().to_numpy()] == [
+        ["21.97", "0.00", "0.00", "0.00", "0.00"],
+        ["0.00", "6.21", "2.89", "0.58", "0.87"],
+        ["0.00", "6.94", "8.24", "3.61", "3.61"],
+        ["0.00", "4.91", "7.95", "6.79", "12.72"],
+        ["0.00", "1.16", "0.87", "1.73", "8.96"]]
+    assert_close(c.toa_cutoffs, ref["toa_cutoffs"])
+    assert_close(c.thr_cutoffs, ref["thr_cutoffs"])
+    assert [f"{v:.7g}" for v in c.toa_cutoffs] == ["1954.034", "1958.341", "1962.647"]
+    assert [f"{v:.7g}" for v in c.thr_cutoffs] == ["0.1560258", "0.5512963", "0.9465668"]
+
+
+def test_two_step_thresholds_example():
+    # ?`diffnet-arithmetic`: threshold(brfarmersDiffNet^2), cor(expo1, expo2) = 0.7684998
+    net = study("brfarmers")
+    a = net.graph_at(0).copy()
+    a.data[:] = 1.0
+    two = replace(net, graphs=((a @ a).tocsr(),))
+    expo1 = ns.network_thresholds(net).to_numpy()
+    expo2 = ns.network_thresholds(two).to_numpy()
+    ref = REF["two_step_threshold_brfarmers"]
+    assert_close(expo2, ref["threshold"])
+    assert np.corrcoef(expo1, expo2)[0, 1] == pytest.approx(ref["cor"], abs=FULL)
+    assert f"{np.corrcoef(expo1, expo2)[0, 1]:.7f}" == "0.7684998"

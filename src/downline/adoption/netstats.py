@@ -796,9 +796,19 @@ class Classification:
     thr_cutoffs: tuple[float, float, float]
     counts: pd.DataFrame
 
-    def percent(self, digits: int = 2) -> pd.DataFrame:
-        """The table in percent of all nodes, rounded as netdiffuseR's ``ftable``."""
+    def percent(self, digits: int = 2,
+                of: Literal["nodes", "adopters"] = "nodes") -> pd.DataFrame:
+        """The table in percent, rounded as netdiffuseR prints it.
+
+        ``of="nodes"``: of all nodes (``ftable(classify_adopters(x), as.pcent = TRUE)``);
+        ``of="adopters"``: of the nodes with a time of adoption, as the
+        ``?classify_adopters`` example divides by ``nnodes(x[!is.na(x$toa)])``.
+        """
+        if of not in ("nodes", "adopters"):
+            raise ParameterError("of must be 'nodes' or 'adopters'", field="of")
         total = self.counts.to_numpy().sum()
+        if of == "adopters":
+            total -= int(self.counts.loc[TOA_CLASSES[0]].sum())
         return (self.counts / total * 100).round(digits)
 
     def to_dict(self) -> dict[str, Any]:

@@ -233,6 +233,33 @@ for (nm in c("medInnovationsDiffNet", "brfarmersDiffNet", "kfamilyDiffNet")) {
   print(ftable(classify(obj, include_censored = TRUE), as.pcent = TRUE, digits = 2))
 }
 
+# -- ?classify_adopters example: the Brazilian farmers with never-adopters censored ----
+say("?classify_adopters example (brfarmersDiffNet, toa == max set to NA)")
+x <- brfarmersDiffNet
+diffnet.toa(x)[x$toa == max(x$toa, na.rm = TRUE)] <- NA
+out <- classify_adopters(x)
+pct <- round(
+  with(out, ftable(toa, thr, dnn = c("Time of Adoption", "Threshold"))) /
+    nnodes(x[!is.na(x$toa)]) * 100, digits = 2)
+print(pct)
+print(ftable(out))
+print(out$cutoffs)
+tab <- table(out$toa, out$thr)
+ref$classify_example_brfarmers <- list(
+  toa_levels = rownames(tab), thr_levels = colnames(tab),
+  counts = unname(lapply(seq_len(nrow(tab)), function(i) as.vector(tab[i, ]))),
+  percent_of_adopters = unname(lapply(seq_len(nrow(pct)), function(i) as.vector(pct[i, ]))),
+  adopters = nnodes(x[!is.na(x$toa)]),
+  toa_cutoffs = out$cutoffs$toa, thr_cutoffs = out$cutoffs$thr)
+
+# -- ?`diffnet-arithmetic` example: two-step thresholds ---------------------------------
+say("?`diffnet-arithmetic`: threshold(brfarmersDiffNet^2), cor(expo1, expo2)")
+expo1 <- threshold(brfarmersDiffNet)
+expo2 <- threshold(brfarmersDiffNet^2)
+print(cor(expo1, expo2))
+ref$two_step_threshold_brfarmers <- list(threshold = unname(as.vector(expo2)),
+                                         cor = unname(as.vector(cor(expo1, expo2))))
+
 # -- struct_test by city (vignette): observed statistic only ---------------------------
 say("vignette: mean threshold per city and struct_test's observed statistic")
 avgthr <- function(x) mean(threshold(x), na.rm = TRUE)
