@@ -218,3 +218,14 @@ def test_read_graph_is_the_same_whatever_the_block_size(tmp_path, monkeypatch):
     for g, h in zip(whole, [read_graph(path), read_graph(ints)], strict=True):
         assert np.array_equal(g.indptr, h.indptr) and np.array_equal(g.indices, h.indices)
         assert np.array_equal(g.probs, h.probs) and np.array_equal(g.labels, h.labels)
+
+
+def test_loading_checks_the_memory_it_will_need(tmp_path):
+    from downline.common.limits import Limits
+    from downline.errors import LimitError
+
+    path = tmp_path / "g.txt"
+    path.write_text("1 2\n2 3\n")
+    with pytest.raises(LimitError, match="edges read so far"):
+        read_graph(path, limits=Limits(memory_fraction=1e-9))
+    assert read_graph(path).number_of_edges() == 2

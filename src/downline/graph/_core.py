@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from downline.common.limits import require_memory
 from downline.errors import GraphError, ParameterError
 from downline.graph import _kernels
 from downline.graph.weights import apply_scheme
@@ -453,6 +454,8 @@ def build_csr(blocks: list[EdgeBlock | None], n: int, drop_self_loops: bool,
             has_probs = has_probs or b[2] is not None
     np.cumsum(indptr, out=indptr)
     m = int(indptr[-1])
+    require_memory(4 * m * (2 if has_probs else 1) + 16 * (n + 1),
+                   what=f"the CSR arrays of {m:,} edges and {n:,} nodes")
     indices = np.empty(m, dtype=np.int32)
     out_probs = np.empty(m if has_probs else 0, dtype=np.float32)
     # indptr[u] is row u's next free slot while scattering, then shifted back.

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from downline.common import _table_kernels as _tk
 from downline.common import tables
-from downline.common.limits import Limits
+from downline.common.limits import Limits, require_memory
 from downline.errors import (
     ChunkedReadUnsupported,
     FormatError,
@@ -701,15 +701,19 @@ class _Store:
 
     _SEGMENT = 64 << 20
 
-    def __init__(self, dtype: Any) -> None:
+    def __init__(self, dtype: Any, limits: Limits | None = None) -> None:
         self.dtype = np.dtype(dtype)
+        self.limits = limits
         self._segment = np.empty(0, dtype=self.dtype)
         self._used = 0
 
     def take(self, k: int) -> np.ndarray:
         if self._used + k > self._segment.shape[0]:
-            self._segment = np.empty(max(self._SEGMENT // self.dtype.itemsize, k),
-                                     dtype=self.dtype)
+            size = max(self._SEGMENT // self.dtype.itemsize, k)
+            require_memory(size * self.dtype.itemsize, what="the edges read so far",
+                           hint="out-of-core loading (downline.graph.edgelist_to_csr) keeps "
+                           "the edges on disk", limits=self.limits)
+            self._segment = np.empty(size, dtype=self.dtype)
             self._used = 0
         out = self._segment[self._used:self._used + k]
         self._used += k
@@ -754,10 +758,11 @@ class _EdgeIds:
     """The id columns of every chunk: raw integers while every id is written as a number,
     else (from the first id that is not, earlier chunks converted) codes of their text."""
 
-    def __init__(self, nm: bool) -> None:
+    def __init__(self, nm: bool, limits: Limits | None = None) -> None:
         self.text: _Interner | None = None
-        self.store = _Store(np.int32)
-        self.probs = _Store(np.float32)
+        self.limits = limits
+        self.store = _Store(np.int32, limits)
+        self.probs = _Store(np.float32, limits)
         self.blocks: list[list[Any]] = []  # [src, dst, probs, reverse probs]
         self.nm = nm
         self.non_integer: list[int | None] = [None, None]  # first row per column (nm)
@@ -785,7 +790,7 @@ class _EdgeIds:
 
     def _to_text(self) -> None:
         self.text = _Interner()
-        self.store = _Store(np.int32)
+        self.store = _Store(np.int32, self.limits)
         for block in self.blocks:
             for k in (0, 1):
                 data, a, b = _kernels.format_ints(block[k].astype(np.int64, copy=False))
@@ -922,7 +927,7 @@ def _stream_edgelist(
         nm = (int(sniff.first_tokens[0]), int(sniff.first_tokens[1]))
     header_line = sniff.leading + 1
     notes: list[str] = []
-    ids = _EdgeIds(nm is not None)
+    ids = _EdgeIds(nm is not None, limits)
     lines = _Lines()
     roles: dict[str, int] | None = None
     wei_chen = False
