@@ -410,46 +410,67 @@ def intern_spans(data, starts, ends, first, codes, table, arena, offsets, count)
     """Give each field ``data[starts[r]:ends[r]]`` (rows ``first`` on) the code of its text,
     new texts the next codes, their bytes appended to ``arena`` (``offsets`` as Arrow's).
 
-    Stops early when the table is half full or ``arena``/``offsets`` are full, so the
-    caller can grow them and call again from the returned row. Returns ``(row, count)``.
+    Rows go in batches: the slots of a batch are computed and read first (independent
+    reads, so the memory fetches overlap), then probed. Stops early when the table is
+    half full or ``arena``/``offsets`` are full, so the caller can grow them and call
+    again from the returned row. Returns ``(row, count)``.
     """
     mask = np.uint64(table.shape[0] - 1)
-    for r in range(first, starts.shape[0]):
-        a = starts[r]
-        b = ends[r]
-        size = b - a
-        key = _key_of(data, a, b)
-        tag = np.uint64(size + 1) << np.uint64(32)
-        slot = _slot_of(key, size, mask)
-        while True:
-            meta = table[slot, 1]
-            if meta == 0:
-                used = offsets[count]
-                if (2 * (count + 1) > table.shape[0] or used + size > arena.shape[0]
-                        or count + 2 > offsets.shape[0]):
-                    return r, count
-                for t in range(size):
-                    arena[used + t] = data[a + t]
-                offsets[count + 1] = used + size
-                table[slot, 0] = key
-                table[slot, 1] = tag | np.uint64(count)
-                codes[r] = count
-                count += 1
-                break
-            if table[slot, 0] == key and (meta >> np.uint64(32)) == np.uint64(size + 1):
-                c = np.int64(meta & np.uint64(0xFFFFFFFF))
-                same = True
-                if size > 8:
-                    o = offsets[c]
+    batch = 32
+    keys = np.empty(batch, dtype=np.uint64)
+    slots = np.empty(batch, dtype=np.int64)
+    rows = starts.shape[0]
+    r0 = first
+    while r0 < rows:
+        r1 = min(r0 + batch, rows)
+        touch = np.uint64(0)
+        for r in range(r0, r1):
+            key = _key_of(data, starts[r], ends[r])
+            slot = _slot_of(key, ends[r] - starts[r], mask)
+            keys[r - r0] = key
+            slots[r - r0] = slot
+            touch ^= table[slot, 1]
+        if touch == np.uint64(1):
+            # Never true in practice; using ``touch`` keeps the compiler from dropping the
+            # reads above, which are there only to bring the slots into the cache.
+            keys[0] ^= np.uint64(0)
+        for r in range(r0, r1):
+            a = starts[r]
+            b = ends[r]
+            size = b - a
+            key = keys[r - r0]
+            tag = np.uint64(size + 1) << np.uint64(32)
+            slot = slots[r - r0]
+            while True:
+                meta = table[slot, 1]
+                if meta == 0:
+                    used = offsets[count]
+                    if (2 * (count + 1) > table.shape[0] or used + size > arena.shape[0]
+                            or count + 2 > offsets.shape[0]):
+                        return r, count
                     for t in range(size):
-                        if arena[o + t] != data[a + t]:
-                            same = False
-                            break
-                if same:
-                    codes[r] = c
+                        arena[used + t] = data[a + t]
+                    offsets[count + 1] = used + size
+                    table[slot, 0] = key
+                    table[slot, 1] = tag | np.uint64(count)
+                    codes[r] = count
+                    count += 1
                     break
-            slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
-    return starts.shape[0], count
+                if table[slot, 0] == key and (meta >> np.uint64(32)) == np.uint64(size + 1):
+                    c = np.int64(meta & np.uint64(0xFFFFFFFF))
+                    same = True
+                    if size > 8:
+                        o = offsets[c]
+                        for t in range(size):
+                            if arena[o + t] != data[a + t]:
+                                same = False
+                                break
+                    if same:
+                        codes[r] = c
+                        break
+                slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
+        r0 = r1
+    return rows, count
 
 
 @njit(cache=True)
