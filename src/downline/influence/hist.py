@@ -124,8 +124,8 @@ def _sentinel_set(
         offsets, members = choose.arrays()
         iptr, ids = _kernels.invert(offsets, members, n)
         # Greedy for all k seeds: its bound on OPT_k is tighter than after cap seeds.
-        seeds, _, _, bound = _kernels.greedy_max_coverage(offsets, members, iptr, ids, n,
-                                                          k, True)
+        seeds, _, _, bound = _kernels.greedy_max_coverage_from(
+            offsets, members, iptr, ids, n, k, np.zeros(0, np.int32), True)
         upper = _upper_bound(float(bound), choose.count, n, a_up)
         m_offsets, m_members = measure.arrays()
         counts = _kernels.ordered_coverage(m_offsets, m_members, seeds[:cap], n)

@@ -29,6 +29,7 @@ from downline.influence.seedset import SeedSet
 __all__ = ["imm", "imm_plan", "opim_c"]
 
 _ONE_MINUS_INV_E = 1.0 - math.exp(-1.0)
+_NO_SEEDS = np.zeros(0, dtype=np.int32)  # greedy with no seed fixed in advance
 
 
 def check_k(graph: Graph, k: int) -> int:
@@ -92,8 +93,8 @@ def _greedy(
     if isinstance(rr, RemoteRRSets):
         return rr.greedy(k, want_bound)
     iptr, ids = rr.inverted_index()
-    seeds, gains, covered, bound = _kernels.greedy_max_coverage(
-        rr.offsets, rr.members, iptr, ids, rr.graph.n, k, want_bound
+    seeds, gains, covered, bound = _kernels.greedy_max_coverage_from(
+        rr.offsets, rr.members, iptr, ids, rr.graph.n, k, _NO_SEEDS, want_bound
     )
     return seeds, gains, int(covered), float(bound)
 

@@ -85,18 +85,12 @@ def _shared_arrays(graph: Graph, model: Model) -> dict[str, Any]:
 
 def _sample(shared: dict[str, Any], state: np.uint64, count: int,
             stop: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    # Always the *_until kernels (an empty mask stops nowhere), so that one compiled
+    # kernel per model serves every method.
     n = shared["n"]
-    if stop is None or len(stop) == 0:
-        if shared["model"] == "lt":
-            offsets, members, _ = _kernels.sample_lt(shared["rindptr"], shared["rindices"],
-                                                     shared["rprobs"], n, count, state)
-        else:
-            offsets, members, _ = _kernels.sample_ic(shared["rindptr"], shared["rindices"],
-                                                     shared["rprobs"], shared["logq"],
-                                                     n, count, state)
-        return offsets, members
-    mask = np.zeros(n, dtype=np.bool_)
-    mask[np.asarray(stop, dtype=np.int64)] = True
+    mask = np.zeros(0 if stop is None or len(stop) == 0 else n, dtype=np.bool_)
+    if mask.shape[0]:
+        mask[np.asarray(stop, dtype=np.int64)] = True
     if shared["model"] == "lt":
         offsets, members, _ = _kernels.sample_lt_until(
             shared["rindptr"], shared["rindices"], shared["rprobs"], n, count, state, mask)
