@@ -104,9 +104,9 @@ def test_summary_table(name):
     assert s.right_censoring == REF[name]["right_censoring"]
 
 
-def _printed_rows(name: str) -> list[str]:
+def _printed_rows(name: str, header: str | None = None) -> list[str]:
     text = (Path(__file__).parent / "reference" / "netdiffuser_reference.txt").read_text()
-    block = text.split(f"## summary({name})")[1].split("Left censoring")[0]
+    block = text.split(header or f"## summary({name})")[1].split("Left censoring")[0]
     return [ln for ln in block.splitlines() if ln.strip()[:1].isdigit()]
 
 
@@ -440,3 +440,27 @@ def test_two_step_thresholds_example():
     assert_close(expo2, ref["threshold"])
     assert np.corrcoef(expo1, expo2)[0, 1] == pytest.approx(ref["cor"], abs=FULL)
     assert f"{np.corrcoef(expo1, expo2)[0, 1]:.7f}" == "0.7684998"
+
+
+def test_censored_brazilian_farmers_through_every_statistic():
+    # the ?classify_adopters object (never-adopters NA) through summary(), threshold(),
+    # exposure() and diffreg(): never-adopters stay at risk in every period
+    ref = REF["censored_brfarmers"]
+    net = read_diffusion_network(DATA / "brfarmers_nodes.csv", DATA / "brfarmers_edges.csv",
+                                 periods=PERIODS["brfarmers"])
+    s = ns.summarize(net)
+    assert s.right_censoring == ref["right_censoring"] == 152
+    t = s.table
+    assert t["adopters"].tolist() == ref["summary"]["adopt"]
+    assert t["cumulative"].tolist() == ref["summary"]["cum_adopt"]
+    assert_close(t["hazard"].iloc[1:], ref["summary"]["hazard"][1:])
+    for col in ("moran_obs", "moran_exp", "moran_sd", "moran_pval"):
+        assert_close(t[col], ref["summary"][col], what=col)
+    assert_close(ns.network_thresholds(net), ref["threshold"])
+    assert_close(np.nansum(ns.exposure(net).to_numpy(), axis=0), ref["exposure_colsums"])
+    assert_close(np.nansum(ns.exposure(net, lags=1).to_numpy(), axis=0),
+                 ref["exposure_lag1_colsums"])
+    assert_fit(ns.diffusion_regression(net), ref["diffreg"])
+    rows = _printed_rows("", "## censored brfarmers")
+    ours = [ln for ln in s.format().splitlines() if ln.strip()[:1].isdigit()]
+    assert [r.split() for r in rows] == [r.split() for r in ours]

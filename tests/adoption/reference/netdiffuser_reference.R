@@ -233,6 +233,13 @@ for (nm in c("medInnovationsDiffNet", "brfarmersDiffNet", "kfamilyDiffNet")) {
   print(ftable(classify(obj, include_censored = TRUE), as.pcent = TRUE, digits = 2))
 }
 
+coefs <- function(fit) {
+  cf <- summary(fit)$coefficients
+  list(terms = rownames(cf), estimate = unname(cf[, 1]), std_error = unname(cf[, 2]),
+       z = unname(cf[, 3]), p = unname(cf[, 4]), n_obs = nobs(fit),
+       deviance = deviance(fit), null_deviance = fit$null.deviance, aic = AIC(fit))
+}
+
 # -- ?classify_adopters example: the Brazilian farmers with never-adopters censored ----
 say("?classify_adopters example (brfarmersDiffNet, toa == max set to NA)")
 x <- brfarmersDiffNet
@@ -251,6 +258,19 @@ ref$classify_example_brfarmers <- list(
   percent_of_adopters = unname(lapply(seq_len(nrow(pct)), function(i) as.vector(pct[i, ]))),
   adopters = nnodes(x[!is.na(x$toa)]),
   toa_cutoffs = out$cutoffs$toa, thr_cutoffs = out$cutoffs$thr)
+
+# the same censored object through summary(), threshold(), exposure() and diffreg()
+say("censored brfarmers (x above): summary, threshold, exposure, diffreg")
+summary(x)
+fit_cens <- diffreg(x ~ exposure + factor(per))
+print(summary(fit_cens)$coefficients[1:2, ])
+ref$censored_brfarmers <- list(
+  summary = lapply(as.list(summary(x, no.print = TRUE)), unname),
+  right_censoring = sum(is.na(x$toa)),
+  threshold = unname(as.vector(threshold(x))),
+  exposure_colsums = colsum(exposure(x)),
+  exposure_lag1_colsums = colsum(exposure(x, lags = 1L)),
+  diffreg = coefs(fit_cens))
 
 # -- ?`diffnet-arithmetic` example: two-step thresholds ---------------------------------
 say("?`diffnet-arithmetic`: threshold(brfarmersDiffNet^2), cor(expo1, expo2)")
@@ -274,12 +294,6 @@ for (cc in 1:4) {
 }
 
 # -- regressions (vignette and ?diffreg) ----------------------------------------------
-coefs <- function(fit) {
-  cf <- summary(fit)$coefficients
-  list(terms = rownames(cf), estimate = unname(cf[, 1]), std_error = unname(cf[, 2]),
-       z = unname(cf[, 3]), p = unname(cf[, 4]), n_obs = nobs(fit),
-       deviance = deviance(fit), null_deviance = fit$null.deviance, aic = AIC(fit))
-}
 say("vignette 'Running the model' (glm on the vignette's own diffnet)")
 data(medInnovations)
 othervars <- c("id", "toa", "city")
