@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import get_args
 
 from fastapi.testclient import TestClient
+
+from downline.api.routers.influence import InfluencersRequest, Method
+from downline.influence import METHODS
 
 
 def test_genealogy_reports(client: TestClient) -> None:
@@ -182,3 +186,9 @@ def test_influencers_on_a_sponsor_tree(client: TestClient, wait) -> None:
     r = client.post("/api/influence/jobs", json={"network": "email-Eu-core",
                                                  "genealogy": "sample-company"})
     assert r.status_code == 422
+
+
+def test_the_api_offers_every_method_of_the_report_with_opim_c_first() -> None:
+    assert set(get_args(Method)) == set(METHODS)
+    default = InfluencersRequest(network="x").methods
+    assert default[0] == "opim-c"

@@ -16,14 +16,15 @@ from downline.influence import influencer_report
 
 router = APIRouter(prefix="/api/influence", tags=["influence"])
 
-Method = Literal["imm", "opim-c", "celf", "degree", "degree-discount", "pagerank", "kcore"]
+Method = Literal["opim-c", "hist", "imm", "celf", "degree", "degree-discount", "pagerank",
+                 "kcore"]
 
 
 class InfluencersRequest(BaseModel):
     """Who carries the downline: ``k`` seeds per method, each with its expected spread."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"network": "email-Eu-core", "k": 10, "methods": ["imm", "degree", "pagerank"],
+        {"network": "email-Eu-core", "k": 10, "methods": ["opim-c", "degree", "pagerank"],
          "model": "ic", "weights": "wc", "runs": 1000, "seed": 7}]})
 
     network: str | None = Field(None, pattern=NAME_PATTERN,
@@ -32,12 +33,15 @@ class InfluencersRequest(BaseModel):
                                   "its sponsor tree, every edge with probability p")
     p: float = Field(0.5, ge=0, le=1, description="Edge probability on a sponsor tree")
     k: int = Field(10, ge=1, le=200, description="Seeds per method")
-    methods: list[Method] = Field(default=["imm", "degree", "pagerank"], min_length=1,
-                                  max_length=7, description="CELF is slow: small graphs")
+    methods: list[Method] = Field(default=["opim-c", "degree", "pagerank"], min_length=1,
+                                  max_length=8, description="The first one's seeds are the "
+                                  "answer; OPIM-C, HIST and IMM carry a guarantee; CELF is "
+                                  "slow: small graphs")
     model: Literal["ic", "lt"] = "ic"
     weights: str | None = Field("wc", max_length=40, description="Edge-probability scheme: "
                                 "wc, uniform:P, trivalency, or null for the stored ones")
-    eps: float = Field(0.2, ge=0.05, le=0.9, description="IMM approximation slack")
+    eps: float = Field(0.2, ge=0.05, le=0.9, description="Approximation slack of "
+                     "OPIM-C, HIST and IMM")
     runs: int = Field(1000, ge=10, le=20000, description="Monte Carlo runs measuring spread")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
 

@@ -11,7 +11,7 @@
   let board = null;
   let cy = null;
 
-  const names = { imm: "IMM", degree: "degree", "degree-discount": "degree discount", "opim-c": "OPIM-C", celf: "CELF", pagerank: "PageRank", kcore: "k-core" };
+  const names = { imm: "IMM", degree: "degree", "degree-discount": "degree discount", "opim-c": "OPIM-C", hist: "HIST", celf: "CELF", pagerank: "PageRank", kcore: "k-core" };
   const palette = ["#2458b3", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b7950b", "#5d6d7e", "#e84393"];
 
   /* One row per method from InfluencerReport.to_dict(): best Monte Carlo spread first. */
