@@ -122,8 +122,22 @@ def parse_times(col: pa.Array, *, path: str | os.PathLike[str] | None = None,
             row = pc.index(pc.is_null(ticks), True).as_py()
             raise FormatError("missing time", path=path, line=where(row), field=field)
         return ticks.to_numpy(zero_copy_only=False).astype(np.float64) / scale, "s"
-    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
-        col = pc.cast(col, pa.string())
+    if pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type):
+        try:
+            col = pc.cast(col, pa.string())
+        except pa.ArrowInvalid:
+            row = next(i for i, v in enumerate(col.to_pylist())
+                       if v is not None and not _is_utf8(v))
+            raise FormatError("time is not text (invalid UTF-8)", path=path,
+                              line=where(row), field=field) from None
+    elif pa.types.is_null(col.type) or pa.types.is_boolean(col.type):
+        raise FormatError(f"time column holds {col.type}, not times", path=path, field=field)
+    elif not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        try:
+            col = pc.cast(col, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise FormatError(f"time column holds {col.type}, not numbers, dates or text",
+                              path=path, field=field) from None
     col = pc.utf8_trim_whitespace(col)
     numeric = pc.match_substring_regex(col, _FLOAT.pattern)
     if pc.all(numeric).as_py():
@@ -401,6 +415,14 @@ class TemporalGraph:
         return {"name": self.name, "nodes": self.number_of_nodes(),
                 "events": self.number_of_events(), "time_unit": self.time_unit,
                 "first": lo, "last": hi}
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_temporal_graph(
