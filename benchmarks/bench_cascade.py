@@ -1,7 +1,9 @@
 """Benchmark of the cascade engine against cynetdiff (and NDlib), side by side in one run.
 
 Three workloads, each timed as alternating runs (ours, cynetdiff, ours, cynetdiff, ...)
-and reported as medians with the ratio cynetdiff / downline (> 1: downline is faster):
+and reported as medians of wall time with the ratio cynetdiff / downline (> 1: downline is
+faster), and beside them the medians of CPU time of the process (both run in this process,
+downline on ``--threads`` numba threads), steadier than wall time on a shared machine:
 
 * ``ic-wc``: 10,000 IC runs on ego-Facebook with weighted-cascade probabilities, the 50
   OPIM-C seeds (per-edge probabilities: downline's subset sampler);
@@ -127,16 +129,22 @@ def side_by_side(name: str, g: Graph, model: str, seeds: list[int], runs: int,
     theirs = cynetdiff_runner(g, model, seeds, runs, uniform_p, seed)
     before = load()
     times: dict[str, list[float]] = {"downline": [], "cynetdiff": []}
+    cpu: dict[str, list[float]] = {"downline": [], "cynetdiff": []}
     means: dict[str, list[float]] = {"downline": [], "cynetdiff": []}
     for _ in range(repeats):
         for who, fn in (("downline", ours), ("cynetdiff", theirs)):
+            c = time.process_time()
             t = time.perf_counter()
             means[who].append(fn())
             times[who].append(time.perf_counter() - t)
+            cpu[who].append(time.process_time() - c)
     ours_s = statistics.median(times["downline"])
     theirs_s = statistics.median(times["cynetdiff"])
+    ours_cpu = statistics.median(cpu["downline"])
+    theirs_cpu = statistics.median(cpu["cynetdiff"])
     print(f"{name:<11} {g.name[:28]:<28} {runs:>7,} {ours_s:>9.3f} {theirs_s:>10.3f} "
-          f"{theirs_s / ours_s:>6.2f}x  mean {statistics.fmean(means['downline']):,.1f} vs "
+          f"{theirs_s / ours_s:>6.2f}x  CPU {ours_cpu:.3f} vs {theirs_cpu:.3f} s "
+          f"({theirs_cpu / ours_cpu:.2f}x); mean {statistics.fmean(means['downline']):,.1f} vs "
           f"{statistics.fmean(means['cynetdiff']):,.1f}; per-graph setup {index_s:.3f} s; "
           f"{before} -> {load()}")
     return {"downline": ours_s, "cynetdiff": theirs_s}
