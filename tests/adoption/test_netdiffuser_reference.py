@@ -233,12 +233,19 @@ EXPOSURES = {
 }
 
 
-@pytest.mark.parametrize("name", STUDIES)
-@pytest.mark.parametrize("variant", list(EXPOSURES))
+# Every (study, variant) the R script ran; it left out Korea's whole-network structural
+# equivalence (a dense 1,047 x 1,047 problem too heavy for R here).
+_EXPOSURE_CASES = [(name, variant) for name in STUDIES for variant in EXPOSURES
+                   if variant in REF[name]["exposure"]]
+
+
+def test_the_reference_covers_every_exposure_variant_but_one() -> None:
+    assert len(_EXPOSURE_CASES) == len(STUDIES) * len(EXPOSURES) - 1
+
+
+@pytest.mark.parametrize(("name", "variant"), _EXPOSURE_CASES)
 def test_exposure_variants(name, variant):
     ref = REF[name]["exposure"]
-    if variant not in ref:
-        pytest.skip("not run in R for this study (dense structural equivalence)")
     net = study(name)
     kw = dict(EXPOSURES[variant])
     if variant == "indegree_attr":
