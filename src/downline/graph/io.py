@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -439,47 +439,8 @@ def _read_edge_columns(
 
     ncols = len(cols)
     names = sniff.names if sniff.header == "names" else None
-    if columns is not None:
-        roles = _parse_columns(columns, ncols, names)
-    elif ncols < 2:
-        raise FormatError(
-            f"an edge list needs a source and a target on each line; the lines have {ncols} "
-            "field", path=p, line=table.line_of(0), field="columns")
-    else:
-        roles = {"source": 0, "target": 1}
-        if names is not None:
-            lowered = [t.lower() for t in names]
-            for i, t in enumerate(lowered):
-                if t in _SOURCE_NAMES:
-                    roles["source"] = i
-                elif t in _TARGET_NAMES:
-                    roles["target"] = i
-            named_w = [i for i, t in enumerate(lowered) if t in _WEIGHT_NAMES]
-            named_t = [i for i, t in enumerate(lowered) if t in _TIME_NAMES
-                       and i not in (roles["source"], roles["target"])]
-            if named_t:
-                roles["time"] = named_t[0]
-            if named_w:
-                roles["weight"] = named_w[0]
-            elif not named_t:
-                other = [i for i in range(ncols) if i not in roles.values()]
-                if other:
-                    roles["weight"] = other[0]
-        elif nm is not None and ncols == 4:
-            roles["weight"] = 2  # Wei Chen's "u v p_uv p_vu"; the 4th is read below
-        elif ncols == 3:
-            third = cols[2]
-            if _looks_like_time(third):
-                roles["time"] = 2
-                notes.append("the third column holds times (integers beyond [0, 1] or "
-                             "dates), not probabilities; pass columns= to say otherwise")
-            else:
-                roles["weight"] = 2
-        elif ncols > 3:
-            raise FormatError(
-                f"the lines have {ncols} fields; say which are which with columns= (CLI "
-                "--columns, e.g. source,target,weight,-,time; '-' ignores a column)",
-                path=p, line=table.line_of(0), field="columns")
+    roles = _infer_roles(ncols, names, nm, columns, lambda: cols[2], p,
+                         table.line_of(0), notes)
 
     try:
         src = _as_ids(cols[roles["source"]])
@@ -868,13 +829,23 @@ def _stream_roles(
     p: Path, notes: list[str],
 ) -> dict[str, int]:
     """Which column is which, by the rules of :func:`_read_edge_columns`."""
-    ncols = chunk.starts.shape[1]
+    return _infer_roles(chunk.starts.shape[1], names, nm, columns,
+                        lambda: chunk.text(2).slice(0, 1000), p, chunk.line_of(0), notes)
+
+
+def _infer_roles(
+    ncols: int, names: list[str] | None, nm: tuple[int, int] | None, columns: Any,
+    third: Callable[[], pa.Array], p: Path, first_line: int | None, notes: list[str],
+) -> dict[str, int]:
+    """Which column is which: ``columns=`` if given, else the header's names, else the
+    shape (2 fields; Wei Chen's ``u v p_uv p_vu`` under an ``n m`` header; a third field
+    of probabilities, or of times when ``third()`` looks like times)."""
     if columns is not None:
         return _parse_columns(columns, ncols, names)
     if ncols < 2:
         raise FormatError(
             f"an edge list needs a source and a target on each line; the lines have {ncols} "
-            "field", path=p, line=chunk.line_of(0), field="columns")
+            "field", path=p, line=first_line, field="columns")
     roles = {"source": 0, "target": 1}
     if names is not None:
         lowered = [t.lower() for t in names]
@@ -895,9 +866,9 @@ def _stream_roles(
             if other:
                 roles["weight"] = other[0]
     elif nm is not None and ncols == 4:
-        roles["weight"] = 2
+        roles["weight"] = 2  # Wei Chen's "u v p_uv p_vu"; the 4th is read by the caller
     elif ncols == 3:
-        if _looks_like_time(chunk.text(2).slice(0, 1000)):
+        if _looks_like_time(third()):
             roles["time"] = 2
             notes.append("the third column holds times (integers beyond [0, 1] or "
                          "dates), not probabilities; pass columns= to say otherwise")
@@ -907,7 +878,7 @@ def _stream_roles(
         raise FormatError(
             f"the lines have {ncols} fields; say which are which with columns= (CLI "
             "--columns, e.g. source,target,weight,-,time; '-' ignores a column)",
-            path=p, line=chunk.line_of(0), field="columns")
+            path=p, line=first_line, field="columns")
     return roles
 
 
