@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,12 +23,10 @@ import pytest
 from downline.adoption import netstats as ns
 from downline.adoption.network import read_diffusion_network
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "diffusion"
-if not DATA.is_dir():  # CI lays shared/ beside the clone
-    DATA = Path("/work/shared/data/diffusion")
-if not DATA.is_dir() and os.environ.get("CI"):
-    raise RuntimeError(f"{DATA} is missing; CI must have ../shared beside the repo")
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared diffusion data absent")
+from .conftest import DIFFUSION, needs_diffusion
+
+DATA = DIFFUSION
+pytestmark = needs_diffusion
 
 REF = json.loads((Path(__file__).parent / "reference" / "netdiffuser_reference.json")
                  .read_text())

@@ -7,6 +7,7 @@ test (and of :mod:`downline.cascade`), so RR-set estimates are checked by anothe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -122,3 +123,29 @@ def _mc_spread(graph: Graph, model: str, seeds, runs: int = 10_000, seed: int = 
 def mc():
     """``mc(graph, model, seed_indices, runs=10_000, seed=0) -> (mean, stderr)``."""
     return _mc_spread
+
+
+def exact_rr_law(g: Graph, key: Callable[[int, frozenset[int]], object] | None = None
+                 ) -> dict[object, float]:
+    """P(key(root, RR set)) by enumerating every live-edge world of ``g`` (2^m of them);
+    ``key`` defaults to the pair ``(root, RR set)``."""
+    src = np.repeat(np.arange(g.n), np.diff(g.indptr))
+    dst, probs = g.indices, g.probs.astype(np.float64)
+    m = src.shape[0]
+    out: dict[object, float] = {}
+    for world in range(1 << m):
+        live = [(world >> e) & 1 for e in range(m)]
+        w = float(np.prod([probs[e] if live[e] else 1.0 - probs[e] for e in range(m)]))
+        if w == 0.0:
+            continue
+        for root in range(g.n):
+            reached, stack = {root}, [root]
+            while stack:
+                v = stack.pop()
+                for e in range(m):
+                    if live[e] and dst[e] == v and src[e] not in reached:
+                        reached.add(int(src[e]))
+                        stack.append(int(src[e]))
+            k = (root, frozenset(reached)) if key is None else key(root, frozenset(reached))
+            out[k] = out.get(k, 0.0) + w / g.n
+    return out

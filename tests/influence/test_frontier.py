@@ -14,6 +14,8 @@ import pytest
 from downline.graph import Graph
 from downline.influence import RRSets, _kernels
 
+from .conftest import exact_rr_law
+
 
 def _sorting_greedy(offsets, members, iptr, ids, n, k):
     """Greedy max coverage that sorts all n counts every round (the old kernel's bound)."""
@@ -86,26 +88,7 @@ def _skewed_graph() -> Graph:
 
 def _exact_rr_distribution(g: Graph) -> dict[tuple[int, frozenset[int]], float]:
     """P(root, RR set) by enumerating every live-edge world (2^m of them)."""
-    src = np.repeat(np.arange(g.n), np.diff(g.indptr))
-    dst, probs = g.indices, g.probs.astype(np.float64)
-    m = src.shape[0]
-    out: dict[tuple[int, frozenset[int]], float] = {}
-    for world in range(1 << m):
-        live = [(world >> e) & 1 for e in range(m)]
-        w = float(np.prod([probs[e] if live[e] else 1.0 - probs[e] for e in range(m)]))
-        if w == 0.0:
-            continue
-        for root in range(g.n):
-            reached, stack = {root}, [root]
-            while stack:
-                v = stack.pop()
-                for e in range(m):
-                    if live[e] and dst[e] == v and src[e] not in reached:
-                        reached.add(int(src[e]))
-                        stack.append(int(src[e]))
-            key = (root, frozenset(reached))
-            out[key] = out.get(key, 0.0) + w / g.n
-    return out
+    return exact_rr_law(g)  # type: ignore[return-value]
 
 
 def test_subset_sampler_draws_the_exact_rr_set_distribution() -> None:

@@ -16,6 +16,8 @@ import pytest
 from downline.graph import Graph
 from downline.influence import RRSets, SeedSet, _kernels, hist, influencer_report, opim_c
 
+from .conftest import exact_rr_law
+
 HIT = "hit"
 
 
@@ -31,26 +33,7 @@ def _skewed_graph() -> Graph:
 def _exact_stopped_law(g: Graph, stop: set[int]) -> dict[object, float]:
     """P(set reaches ``stop``) and P(root, full RR set) of the sets that do not, by
     enumerating every live-edge world."""
-    src = np.repeat(np.arange(g.n), np.diff(g.indptr))
-    dst, probs = g.indices, g.probs.astype(np.float64)
-    m = src.shape[0]
-    out: dict[object, float] = {}
-    for world in range(1 << m):
-        live = [(world >> e) & 1 for e in range(m)]
-        w = float(np.prod([probs[e] if live[e] else 1.0 - probs[e] for e in range(m)]))
-        if w == 0.0:
-            continue
-        for root in range(g.n):
-            reached, stack = {root}, [root]
-            while stack:
-                v = stack.pop()
-                for e in range(m):
-                    if live[e] and dst[e] == v and src[e] not in reached:
-                        reached.add(int(src[e]))
-                        stack.append(int(src[e]))
-            key = HIT if reached & stop else (root, frozenset(reached))
-            out[key] = out.get(key, 0.0) + w / g.n
-    return out
+    return exact_rr_law(g, lambda root, rr: HIT if rr & stop else (root, rr))
 
 
 def _stopped_keys(rr: RRSets, stop: set[int]) -> dict[object, int]:
