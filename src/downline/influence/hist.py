@@ -25,6 +25,7 @@ from downline.influence import _kernels
 from downline.influence.imm import (
     _ONE_MINUS_INV_E,
     _check_eps_l,
+    _estimate,
     _log_binom,
     _lower_bound,
     _per_set_size,
@@ -290,21 +291,17 @@ def hist(
         first.extend_to(size, track)
         second.extend_to(size, track)
         seeds, covered, bound = _greedy_from(first, k, sentinel)
-        counts, frac = second.coverage_fraction(seeds)
-        theta2 = len(second)
-        lower = _lower_bound(frac * theta2, theta2, n, a)
+        gains, spread, stderr, lower = _estimate(graph, second, seeds, a)
         upper = _upper_bound(bound, len(first), n, a)
         ratio = lower / upper if upper > 0 else 0.0
         if ratio >= _ONE_MINUS_INV_E - eps or i == i_max:
             break
         size = 2 * len(first)
-    gains = counts * (n / theta2)
+    theta2 = len(second)
     if b and sentinel_gains.sum() > 0:
         # Stopped sets credit whichever sentinel they reached first; their order
         # gains come from phase 1's full sets, scaled to the sentinels' total here.
         gains[:b] = sentinel_gains * (gains[:b].sum() / sentinel_gains.sum())
-    spread = n * frac
-    stderr = n * math.sqrt(frac * (1.0 - frac) / theta2)
     params: dict[str, Any] = {
         "k": k, "model": model_name, "eps": eps, "l": l, "seed": seed,
         "entropy": entropy, "delta": delta, "sentinel_size": b,
@@ -318,7 +315,7 @@ def hist(
         "rr_mean_size_selection": first.stored_ids() / len(first),
     }
     return SeedSet(
-        seeds=graph.label_of(seeds), indices=seeds, gains=gains.astype(np.float64),
+        seeds=graph.label_of(seeds), indices=seeds, gains=gains,
         spread_estimate=spread, lower_bound=lower, method="hist", params=params,
         stderr=stderr,
     )
