@@ -19,7 +19,7 @@ import pytest
 from downline.adoption import netstats as ns
 from downline.adoption.network import read_diffusion_network
 
-from .conftest import DIFFUSION, needs_diffusion
+from .conftest import DIFFUSION, geodesics, needs_diffusion
 
 DATA = DIFFUSION
 pytestmark = needs_diffusion
@@ -159,21 +159,8 @@ def test_medical_innovation_summary_table_brute_force():
     adj = [[] for _ in range(n)]
     for e in edges:
         adj[pos[int(e["source"])]].append(pos[int(e["target"])])
-    w = np.zeros((n, n))
-    for s in range(n):
-        dist = {s: 0}
-        frontier = [s]
-        for step in range(1, 7):
-            nxt = []
-            for u in frontier:
-                for v in adj[u]:
-                    if v not in dist:
-                        dist[v] = step
-                        nxt.append(v)
-            frontier = nxt
-        for v, d in dist.items():
-            if d > 0:
-                w[s, v] = 1.0 / d
+    geo = geodesics(adj, n)
+    w = np.divide(1.0, geo, out=np.zeros((n, n)), where=geo > 0)
     w = w / (w.sum(axis=1, keepdims=True) + 1e-20)
     for t in range(1, 18):
         x = (toa <= t).astype(float)

@@ -11,6 +11,8 @@ from downline.adoption.network import DiffusionNetwork, read_diffusion_network
 from downline.errors import FormatError, InputError
 from downline.graph.exposure import flagged_share, flagged_share_by_period
 
+from .conftest import geodesics
+
 
 def small(toa=(1, 2, 2, 3, None), weights=None):
     # a names b and c; b names c; d names a, b, c; e names nobody
@@ -210,19 +212,7 @@ def test_structural_equivalence_against_loops():
     for a, b in zip(src, dst, strict=True):
         if a != b:
             adj[a].add(b)
-    z = np.zeros((n, n))
-    for s in range(n):
-        dist, frontier = {s: 0}, [s]
-        for step in range(1, 7):
-            nxt = []
-            for u in frontier:
-                for v in adj[u]:
-                    if v not in dist:
-                        dist[v] = step
-                        nxt.append(v)
-            frontier = nxt
-        for v, d in dist.items():
-            z[s, v] = d
+    z = geodesics(adj, n)
     z /= z.max()
     d = np.zeros((n, n))
     for i in range(n):
