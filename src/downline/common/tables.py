@@ -120,6 +120,15 @@ def _check_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def _file_size(p: Path, lim: Limits) -> int:
+    """The size of ``p`` on disk, refused above ``lim.max_input_bytes``."""
+    size = p.stat().st_size
+    if lim.max_input_bytes is not None and size > lim.max_input_bytes:
+        raise LimitError(f"the file has {size:,} bytes, more than the limit of "
+                         f"{lim.max_input_bytes:,} (DOWNLINE_MAX_INPUT_BYTES)", path=p)
+    return size
+
+
 class _Capped(io.RawIOBase):
     """A decompressing stream that refuses to give more than ``cap`` bytes."""
 
@@ -186,10 +195,7 @@ def open_bytes(path: str | os.PathLike[str], *, limits: Limits | None = None) ->
     """
     lim = default_limits(limits)
     p = _check_file(path)
-    size = p.stat().st_size
-    if lim.max_input_bytes is not None and size > lim.max_input_bytes:
-        raise LimitError(f"the file has {size:,} bytes, more than the limit of "
-                         f"{lim.max_input_bytes:,} (DOWNLINE_MAX_INPUT_BYTES)", path=p)
+    size = _file_size(p, lim)
     kind = compression_of(p)
     try:
         if kind is None:
@@ -246,10 +252,7 @@ def read_bytes(path: str | os.PathLike[str], *, limits: Limits | None = None) ->
     lim = default_limits(limits)
     p = _check_file(path)
     if compression_of(p) is None:
-        size = p.stat().st_size
-        if lim.max_input_bytes is not None and size > lim.max_input_bytes:
-            raise LimitError(f"the file has {size:,} bytes, more than the limit of "
-                             f"{lim.max_input_bytes:,} (DOWNLINE_MAX_INPUT_BYTES)", path=p)
+        size = _file_size(p, lim)
         if size == 0:
             return pa.py_buffer(b"")
         try:
@@ -1208,10 +1211,7 @@ def read_parquet_frame(path: str | os.PathLike[str], *, limits: Limits | None = 
 
     lim = default_limits(limits)
     p = _check_file(path)
-    size = p.stat().st_size
-    if lim.max_input_bytes is not None and size > lim.max_input_bytes:
-        raise LimitError(f"the file has {size:,} bytes, more than the limit of "
-                         f"{lim.max_input_bytes:,} (DOWNLINE_MAX_INPUT_BYTES)", path=p)
+    _file_size(p, lim)  # refuses a file over the size limit
     try:
         table = pq.read_table(p)
     except (pa.ArrowException, OSError, ValueError) as exc:
