@@ -7,7 +7,7 @@ test (and of :mod:`downline.cascade`), so RR-set estimates are checked by anothe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +149,32 @@ def exact_rr_law(g: Graph, key: Callable[[int, frozenset[int]], object] | None =
             k = (root, frozenset(reached)) if key is None else key(root, frozenset(reached))
             out[k] = out.get(k, 0.0) + w / g.n
     return out
+
+
+def sorting_greedy(offsets: np.ndarray, members: np.ndarray, iptr: np.ndarray,
+                   ids: np.ndarray, n: int, k: int, forced: Sequence[int] = ()
+                   ) -> tuple[list[int], list[int], int, float]:
+    """Greedy max coverage after the ``forced`` seeds, sorting all n counts every round
+    for the bound (covered + the k largest counts), taken from the round past the forced
+    ones on: the plain reference of the greedy kernels. Seeds, gains, covered, bound."""
+    cov = np.diff(iptr).astype(np.int64)
+    done = np.zeros(offsets.shape[0] - 1, dtype=bool)
+    chosen = np.zeros(n, dtype=bool)
+    seeds, gains, total, bound = [], [], 0, np.inf
+    for i in range(k):
+        if i >= len(forced):
+            bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
+            v = int(np.argmax(np.where(chosen, -1, cov)))  # ties: smallest index
+        else:
+            v = int(forced[i])
+        sets = ids[iptr[v]:iptr[v + 1]]
+        sets = sets[~done[sets]]
+        done[sets] = True
+        for r in sets:
+            cov[members[offsets[r]:offsets[r + 1]]] -= 1
+        chosen[v] = True
+        seeds.append(v)
+        gains.append(len(sets))
+        total += len(sets)
+    bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
+    return seeds, gains, total, float(bound)

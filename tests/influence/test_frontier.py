@@ -14,29 +14,7 @@ import pytest
 from downline.graph import Graph
 from downline.influence import RRSets, _kernels
 
-from .conftest import exact_rr_law
-
-
-def _sorting_greedy(offsets, members, iptr, ids, n, k):
-    """Greedy max coverage that sorts all n counts every round (the old kernel's bound)."""
-    cov = np.diff(iptr).astype(np.int64)
-    done = np.zeros(offsets.shape[0] - 1, dtype=bool)
-    chosen = np.zeros(n, dtype=bool)
-    seeds, gains, total, bound = [], [], 0, np.inf
-    for _ in range(k):
-        bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
-        v = int(np.argmax(np.where(chosen, -1, cov)))  # ties: smallest index
-        sets = ids[iptr[v]:iptr[v + 1]]
-        sets = sets[~done[sets]]
-        done[sets] = True
-        for r in sets:
-            cov[members[offsets[r]:offsets[r + 1]]] -= 1
-        chosen[v] = True
-        seeds.append(v)
-        gains.append(len(sets))
-        total += len(sets)
-    bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
-    return seeds, gains, total, float(bound)
+from .conftest import exact_rr_law, sorting_greedy
 
 
 @pytest.mark.parametrize("k", [1, 7, 50])
@@ -55,7 +33,7 @@ def test_heap_bound_greedy_equals_the_sorting_greedy(k: int, entropy: int) -> No
     seeds, gains, covered, bound = _kernels.greedy_max_coverage(
         rr.offsets, rr.members, iptr, ids, g.n, k, True
     )
-    ref_seeds, ref_gains, ref_covered, ref_bound = _sorting_greedy(
+    ref_seeds, ref_gains, ref_covered, ref_bound = sorting_greedy(
         rr.offsets, rr.members, iptr, ids, g.n, k
     )
     assert seeds.tolist() == ref_seeds
@@ -72,7 +50,7 @@ def test_heap_bound_greedy_when_everything_gets_covered() -> None:
     seeds, gains, covered, bound = _kernels.greedy_max_coverage(
         offsets, members, iptr, ids, 6, 4, True
     )
-    ref = _sorting_greedy(offsets, members, iptr, ids, 6, 4)
+    ref = sorting_greedy(offsets, members, iptr, ids, 6, 4)
     assert (seeds.tolist(), gains.tolist(), covered, bound) == (ref[0], ref[1], ref[2], ref[3])
 
 

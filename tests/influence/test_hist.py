@@ -16,7 +16,7 @@ import pytest
 from downline.graph import Graph
 from downline.influence import RRSets, SeedSet, _kernels, hist, influencer_report, opim_c
 
-from .conftest import exact_rr_law
+from .conftest import exact_rr_law, sorting_greedy
 
 HIT = "hit"
 
@@ -102,31 +102,6 @@ def test_stopped_sets_give_supersets_of_the_sentinels_their_full_coverage(
     assert np.all(np.abs(a - b) <= 4.5 * se + 1e-12)
 
 
-def _sorting_greedy_from(offsets, members, iptr, ids, n, k, forced):
-    """Greedy after forced seeds, with the bound (cov + k largest counts) taken from the
-    round past the forced ones on, by sorting every count."""
-    cov = np.diff(iptr).astype(np.int64)
-    done = np.zeros(offsets.shape[0] - 1, dtype=bool)
-    chosen = np.zeros(n, dtype=bool)
-    seeds, total, bound = [], 0, np.inf
-    for i in range(k):
-        if i >= len(forced):
-            bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
-            v = int(np.argmax(np.where(chosen, -1, cov)))
-        else:
-            v = int(forced[i])
-        sets = ids[iptr[v]:iptr[v + 1]]
-        sets = sets[~done[sets]]
-        done[sets] = True
-        for r in sets:
-            cov[members[offsets[r]:offsets[r + 1]]] -= 1
-        chosen[v] = True
-        seeds.append(v)
-        total += len(sets)
-    bound = min(bound, total + int(np.sort(cov)[n - k:].sum()))
-    return seeds, total, float(bound)
-
-
 @pytest.mark.parametrize("k", [3, 20])
 def test_greedy_from_the_sentinels_equals_the_sorting_reference(k: int) -> None:
     rng = np.random.default_rng(k)
@@ -141,9 +116,10 @@ def test_greedy_from_the_sentinels_equals_the_sorting_reference(k: int) -> None:
     iptr, ids = rr.inverted_index()
     seeds, _, covered, bound = _kernels.greedy_max_coverage_from(
         rr.offsets, rr.members, iptr, ids, g.n, k, forced, True)
-    ref = _sorting_greedy_from(rr.offsets, rr.members, iptr, ids, g.n, k, forced)
-    assert seeds.tolist() == ref[0] and seeds[:2].tolist() == [7, 3]
-    assert covered == ref[1] and bound == ref[2]
+    ref_seeds, _, ref_covered, ref_bound = sorting_greedy(rr.offsets, rr.members, iptr, ids,
+                                                           g.n, k, forced)
+    assert seeds.tolist() == ref_seeds and seeds[:2].tolist() == [7, 3]
+    assert covered == ref_covered and bound == ref_bound
 
 
 @pytest.fixture(scope="module")
